@@ -1,0 +1,69 @@
+/**
+ * Run profiles (architecture.md): the one place where `smoke`, `quick` and
+ * `paper` settings live. Every task reads its defaults from here.
+ *
+ * @example
+ * ```ts
+ * import { getProfile } from "./mod.ts";
+ * const p = getProfile("paper");
+ * if (p.train.epochs !== 1000) throw new Error("paper trains for 1000 epochs");
+ * ```
+ * @module
+ */
+import { parseProfile, type Profile } from "../types/mod.ts";
+
+/** Settings of one profile. */
+export interface ProfileSettings {
+  name: Profile;
+  simulate: {
+    /** Number of clusters; `null` means the full catalogue (~2000). */
+    clusters: number | null;
+    /** Seed of the dataset. */
+    seed: number;
+    /** Line-of-sight structure on. */
+    los: boolean;
+  };
+  train: {
+    /** Epochs per network. */
+    epochs: number;
+    /** Batch size (paper: 50). */
+    batchSize: number;
+    /** RMSprop learning rate (paper: 0.01). */
+    learningRate: number;
+    /** Keras-style decay per step: lr_t = lr / (1 + decay * step) (paper: 1e-4). */
+    decay: number;
+    seed: number;
+  };
+  interpret: {
+    /** Gaussian-mask centre stride in pixels (1 = the paper's full sweep). */
+    maskStride: number;
+    /** Clusters per tracer shown in Figs 8-11. */
+    clustersShown: number;
+  };
+}
+
+const PROFILES: Record<Profile, ProfileSettings> = {
+  smoke: {
+    name: "smoke",
+    simulate: { clusters: 60, seed: 1, los: true },
+    train: { epochs: 3, batchSize: 50, learningRate: 0.01, decay: 1e-4, seed: 1 },
+    interpret: { maskStride: 12, clustersShown: 4 },
+  },
+  quick: {
+    name: "quick",
+    simulate: { clusters: null, seed: 1, los: true },
+    train: { epochs: 12, batchSize: 50, learningRate: 0.01, decay: 1e-4, seed: 1 },
+    interpret: { maskStride: 4, clustersShown: 4 },
+  },
+  paper: {
+    name: "paper",
+    simulate: { clusters: null, seed: 1, los: true },
+    train: { epochs: 1000, batchSize: 50, learningRate: 0.01, decay: 1e-4, seed: 1 },
+    interpret: { maskStride: 1, clustersShown: 4 },
+  },
+};
+
+/** The settings of a profile by name; unknown names throw a RangeError listing the valid ones. */
+export function getProfile(name: string): ProfileSettings {
+  return structuredClone(PROFILES[parseProfile(name)]);
+}

@@ -1,0 +1,50 @@
+/**
+ * Closed vocabularies shared by every stage.
+ *
+ * @module
+ */
+
+/** The paper's four observable tracers (Table 1): Star, Fxs, Fxb, Ypar. */
+export type Tracer = "star" | "fxs" | "fxb" | "ypar";
+
+/** All tracers in the paper's column order. */
+export const TRACERS: readonly Tracer[] = ["star", "fxs", "fxb", "ypar"];
+
+/** A network's input: one tracer, or all four (the multichannel CNN). */
+export type NetworkKind = Tracer | "multi";
+
+/** All five networks in the paper's Table 2 order. */
+export const NETWORKS: readonly NetworkKind[] = ["star", "fxs", "fxb", "ypar", "multi"];
+
+/** Dataset split, by cluster (60/20/20). */
+export type Split = "train" | "val" | "test";
+
+/** Run profiles (architecture.md). */
+export type Profile = "smoke" | "quick" | "paper";
+
+/** Image noise settings: the paper's Table 1, a Planck-like tSZ option, or none. */
+export type NoiseSetting = "paper" | "planck" | "none";
+
+/** Throw a RangeError naming the valid values when `value` is not a tracer. */
+export function parseTracer(value: string): Tracer {
+  if ((TRACERS as readonly string[]).includes(value)) return value as Tracer;
+  throw new RangeError(`Unknown tracer "${value}": expected one of ${TRACERS.join(", ")}`);
+}
+
+/** Throw a RangeError naming the valid values when `value` is not a network kind. */
+export function parseNetworkKind(value: string): NetworkKind {
+  if ((NETWORKS as readonly string[]).includes(value)) return value as NetworkKind;
+  throw new RangeError(`Unknown tracer "${value}": expected one of ${NETWORKS.join(", ")}`);
+}
+
+/** Throw a RangeError naming the valid values when `value` is not a profile. */
+export function parseProfile(value: string): Profile {
+  if (value === "smoke" || value === "quick" || value === "paper") return value;
+  throw new RangeError(`Unknown profile "${value}": expected one of smoke, quick, paper`);
+}
+
+/** Throw a RangeError naming the valid values when `value` is not a noise setting. */
+export function parseNoise(value: string): NoiseSetting {
+  if (value === "paper" || value === "planck" || value === "none") return value;
+  throw new RangeError(`Unknown noise setting "${value}": expected one of paper, planck, none`);
+}
