@@ -10,3 +10,4 @@ export * from "./lib/types/mod.ts";
 export * from "./lib/random/mod.ts";
 export * from "./lib/io/mod.ts";
 export * from "./lib/profiles/mod.ts";
+export * from "./lib/constants/mod.ts";
