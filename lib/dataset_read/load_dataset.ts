@@ -1,0 +1,257 @@
+/**
+ * Read a dataset directory written by `deno task simulate` (the on-disk
+ * contract of architecture.md) into per-split arrays for training, validating
+ * everything before any training starts.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { decodeNpy, parseCsv, type Row } from "../io/mod.ts";
+import { type NetworkKind, NETWORKS, type Split, type Tracer, TRACERS } from "../types/mod.ts";
+
+/** Side of a dataset image in pixels (120 pixels over 20 arcmin). */
+export const IMAGE_SIZE_PIX = 120;
+
+/** Pixels per image (120 x 120). */
+export const IMAGE_PIXELS = IMAGE_SIZE_PIX * IMAGE_SIZE_PIX;
+
+/** The header of `catalog.csv`, exactly. */
+export const CATALOG_COLUMNS: readonly string[] = [
+  "image",
+  "cluster",
+  "projection",
+  "redshift",
+  "m200_msun",
+  "r200_mpc",
+  "r200_arcmin",
+  "split",
+];
+
+/** The images and labels of one split (train, val or test). */
+export interface SplitData {
+  /** Number of images in the split. */
+  n: number;
+  /**
+   * One array per channel (in {@linkcode LoadedDataset.channels} order), each
+   * `n * 120 * 120` float32 values in raw tracer units, C order
+   * `[image][row][col]`. Backed by a `SharedArrayBuffer` so that training
+   * workers can read it without copies.
+   */
+  images: Float32Array[];
+  /** True M200 of each image in Msun (the label). */
+  m200Msun: Float64Array;
+  /** Image index of each row in the dataset's `.npy` arrays and `catalog.csv`. */
+  image: Int32Array;
+  /** Cluster id of each image. */
+  cluster: Int32Array;
+}
+
+/** A dataset read for one network. */
+export interface LoadedDataset {
+  /** The dataset directory. */
+  dir: string;
+  /** The network the images were read for. */
+  kind: NetworkKind;
+  /** The channels read: `[tracer]`, or all four tracers in star, fxs, fxb, ypar order. */
+  channels: Tracer[];
+  /** Total images in the dataset. */
+  nImages: number;
+  /** The three splits. */
+  splits: Record<Split, SplitData>;
+  /** `manifest.json` parsed, or `null` when the file is absent. */
+  manifest: Record<string, unknown> | null;
+}
+
+/** Options of {@linkcode loadDataset}. */
+export interface LoadDatasetOptions {
+  /** The network to read images for: one tracer or `"multi"` (all four). */
+  tracer: NetworkKind | string;
+}
+
+const SPLITS: readonly Split[] = ["train", "val", "test"];
+
+function hint(dir: string): string {
+  return `Make a dataset first, e.g. \`deno task simulate --profile smoke --out ${dir}\`.`;
+}
+
+/** The channels a network reads, in star, fxs, fxb, ypar order. */
+export function channelsOf(kind: NetworkKind): Tracer[] {
+  return kind === "multi" ? [...TRACERS] : [kind];
+}
+
+/**
+ * Read `catalog.csv` and the `.npy` images a network needs from a dataset
+ * directory, and check them before training: a missing directory or file, a
+ * corrupt `.npy`, an image array whose shape is not `[N, 120, 120]` with
+ * `N` = catalogue rows, NaN or infinite pixels, an unknown tracer or an empty
+ * split all throw an error that says what is wrong and what to do.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadDataset } from "./mod.ts";
+ * const ds = await loadDataset("data/smoke", { tracer: "ypar" });
+ * console.log(ds.splits.train.n, ds.splits.val.n, ds.splits.test.n);
+ * ```
+ */
+export async function loadDataset(
+  dir: string,
+  options: LoadDatasetOptions,
+): Promise<LoadedDataset> {
+  const kind = options.tracer;
+  if (!(NETWORKS as readonly string[]).includes(kind)) {
+    throw new RangeError(
+      `Cannot load dataset: unknown tracer "${kind}", expected one of ${NETWORKS.join(", ")}`,
+    );
+  }
+  const channels = channelsOf(kind as NetworkKind);
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(dir);
+  } catch {
+    throw new Error(`Cannot load dataset: directory ${dir} does not exist. ${hint(dir)}`);
+  }
+  if (!info.isDirectory) {
+    throw new Error(`Cannot load dataset: ${dir} is not a directory. ${hint(dir)}`);
+  }
+  const catalogPath = join(dir, "catalog.csv");
+  const rows = parseCatalog(await readText(catalogPath, dir), catalogPath);
+  const n = rows.length;
+  // Check all files exist before reading any large one.
+  for (const t of channels) await mustExist(join(dir, `images_${t}.npy`), dir);
+
+  const splitOf = rows.map((r) => r.split as Split);
+  const counts: Record<Split, number> = { train: 0, val: 0, test: 0 };
+  for (const s of splitOf) counts[s]++;
+  for (const s of SPLITS) {
+    if (counts[s] === 0) {
+      throw new RangeError(
+        `Cannot load dataset ${dir}: the ${s} split is empty (catalog.csv has ` +
+          `${counts.train} train, ${counts.val} val, ${counts.test} test images). ` +
+          `Simulate more clusters (--clusters) so that every split holds at least one.`,
+      );
+    }
+  }
+  const splits = {} as Record<Split, SplitData>;
+  const posInSplit = new Int32Array(n);
+  for (const s of SPLITS) {
+    const m = counts[s];
+    splits[s] = {
+      n: m,
+      images: channels.map(() => sharedFloat32(m * IMAGE_PIXELS)),
+      m200Msun: new Float64Array(m),
+      image: new Int32Array(m),
+      cluster: new Int32Array(m),
+    };
+  }
+  const fill: Record<Split, number> = { train: 0, val: 0, test: 0 };
+  rows.forEach((r, i) => {
+    const s = splitOf[i];
+    const k = fill[s]++;
+    posInSplit[i] = k;
+    splits[s].m200Msun[k] = r.m200_msun as number;
+    splits[s].image[k] = r.image as number;
+    splits[s].cluster[k] = r.cluster as number;
+  });
+
+  for (const [c, tracer] of channels.entries()) {
+    const path = join(dir, `images_${tracer}.npy`);
+    const bytes = await Deno.readFile(path);
+    const arr = decodeNpy(bytes, path);
+    const [a, b, d] = arr.shape;
+    if (arr.shape.length !== 3 || b !== IMAGE_SIZE_PIX || d !== IMAGE_SIZE_PIX) {
+      throw new RangeError(
+        `Cannot load dataset: ${path} has shape [${arr.shape}], expected [N, ${IMAGE_SIZE_PIX}, ` +
+          `${IMAGE_SIZE_PIX}]. Regenerate the dataset with \`deno task simulate\`.`,
+      );
+    }
+    if (a !== n) {
+      throw new RangeError(
+        `Cannot load dataset: ${path} holds ${a} images but ${catalogPath} has ${n} rows. ` +
+          `The files come from different runs; regenerate the dataset with \`deno task simulate\`.`,
+      );
+    }
+    const data = arr.data;
+    for (let i = 0; i < n; i++) {
+      const src = data.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
+      for (let p = 0; p < IMAGE_PIXELS; p++) {
+        if (!Number.isFinite(src[p])) {
+          throw new RangeError(
+            `Cannot load dataset: ${path} has a non-finite pixel (${src[p]}) in image ${i} ` +
+              `(first bad image; row ${p / IMAGE_SIZE_PIX | 0}, column ${p % IMAGE_SIZE_PIX}). ` +
+              `Regenerate the dataset with \`deno task simulate\`.`,
+          );
+        }
+      }
+      const s = splitOf[i];
+      splits[s].images[c].set(src, posInSplit[i] * IMAGE_PIXELS);
+    }
+  }
+
+  let manifest: Record<string, unknown> | null = null;
+  try {
+    manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new TypeError(`Cannot load dataset: ${join(dir, "manifest.json")} is not valid JSON`);
+    }
+  }
+  return { dir, kind: kind as NetworkKind, channels, nImages: n, splits, manifest };
+}
+
+function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
+async function mustExist(path: string, dir: string): Promise<void> {
+  try {
+    await Deno.stat(path);
+  } catch {
+    throw new Error(`Cannot load dataset: ${path} is missing. ${hint(dir)}`);
+  }
+}
+
+async function readText(path: string, dir: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new Error(`Cannot load dataset: ${path} is missing. ${hint(dir)}`);
+    }
+    throw e;
+  }
+}
+
+/** Parse and check `catalog.csv`: header, image indices 0..N-1 in order, positive masses, splits. */
+export function parseCatalog(text: string, source = "catalog.csv"): Row[] {
+  const header = text.slice(0, text.search(/\r?\n|$/));
+  if (header !== CATALOG_COLUMNS.join(",")) {
+    throw new TypeError(
+      `Cannot read ${source}: header is "${header}", expected "${CATALOG_COLUMNS.join(",")}"`,
+    );
+  }
+  const rows = parseCsv(text, source);
+  if (rows.length === 0) {
+    throw new RangeError(`Cannot read ${source}: no images. Simulate a dataset with clusters.`);
+  }
+  rows.forEach((r, i) => {
+    if (r.image !== i) {
+      throw new TypeError(
+        `Cannot read ${source}: row ${i + 2} has image ${r.image}, expected ${i} ` +
+          `(rows must list images 0..N-1 in order)`,
+      );
+    }
+    const m = r.m200_msun;
+    if (typeof m !== "number" || !(m > 0)) {
+      throw new RangeError(`Cannot read ${source}: row ${i + 2} has m200_msun ${m}, need > 0`);
+    }
+    if (typeof r.cluster !== "number" || !Number.isInteger(r.cluster)) {
+      throw new TypeError(`Cannot read ${source}: row ${i + 2} has cluster ${r.cluster}`);
+    }
+    if (!(SPLITS as readonly unknown[]).includes(r.split)) {
+      throw new TypeError(
+        `Cannot read ${source}: row ${i + 2} has split "${r.split}", expected train, val or test`,
+      );
+    }
+  });
+  return rows;
+}
