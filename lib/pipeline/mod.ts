@@ -1,0 +1,22 @@
+/**
+ * The reproduction pipeline: the step graph (simulate -> train x5 ->
+ * evaluate -> interpret -> figures), stamps that tell whether a step's
+ * outputs are up to date for its inputs, settings and code, and
+ * `reproduce()`, which runs the steps that are not as `deno task`
+ * subprocesses.
+ *
+ * @example
+ * ```ts
+ * import { checkStamp, hashSettings, planSteps } from "./mod.ts";
+ * const [simulate] = planSteps({ profile: "smoke", outDir: "/tmp/out" });
+ * const settingsHash = hashSettings(simulate.settings);
+ * const verdict = checkStamp(null, { settingsHash, codeHash: "c", inputs: [], missingOutputs: [] });
+ * if (verdict.status !== "stale") throw new Error("a step that never ran must run");
+ * ```
+ * @module
+ */
+export * from "./steps.ts";
+export * from "./stamp.ts";
+export * from "./files.ts";
+export * from "./reproduce.ts";
+export * from "./summary.ts";

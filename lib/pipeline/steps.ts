@@ -1,0 +1,304 @@
+/**
+ * The reproduction's step graph: simulate -> train x5 -> evaluate ->
+ * interpret -> figures, each step a `deno task` run as a subprocess, with the
+ * files it reads and writes declared so that up-to-date checks need no
+ * knowledge of the steps' internals.
+ *
+ * Paths in a step's `inputs` and `outputs` are relative to the output
+ * directory, so that a finished directory can be moved without invalidating
+ * its stamps.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { getProfile } from "../profiles/mod.ts";
+import { type NetworkKind, NETWORKS, type Tracer, TRACERS } from "../types/mod.ts";
+
+/** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
+export type TaskName = "simulate" | "train" | "evaluate" | "interpret" | "figures";
+
+/** Training backends a task accepts (`--backend`). */
+export type Backend = "auto" | "webgpu" | "wasm" | "cpu";
+
+/** One step of the pipeline. */
+export interface Step {
+  /** Unique name: `simulate`, `train-star` ... `train-multi`, `evaluate`, `interpret`, `figures`. */
+  name: string;
+  /** The task it runs (`tasks/<task>.ts`). */
+  task: TaskName;
+  /** Command-line arguments after `tasks/<task>.ts` (absolute paths). */
+  args: string[];
+  /**
+   * What the outputs depend on besides the inputs and the code: recorded in
+   * the stamp, so changing any of it re-runs the step. Holds no paths.
+   */
+  settings: Record<string, unknown>;
+  /** Files the step reads, relative to the output directory. */
+  inputs: string[];
+  /** Files the step must leave behind, relative to the output directory. */
+  outputs: string[];
+  /** Names of steps that produce this step's inputs. */
+  dependsOn: string[];
+}
+
+/** Options of {@linkcode planSteps}. */
+export interface PlanOptions {
+  /** `smoke`, `quick` or `paper`; anything else throws a RangeError. */
+  profile: string;
+  /** Output directory (absolute, or relative to the current directory). */
+  outDir: string;
+  /** Training/interpretation backend passed to train and interpret. Default: the tasks' own (`auto`). */
+  backend?: Backend;
+  /** Worker processes for training (1 or 2). Default: the train task's own. */
+  workers?: number;
+  /** Override the profile's epochs (e.g. 1 for a notebook). Recorded in the stamps. */
+  epochs?: number;
+  /** Override the profile's number of clusters. Recorded in the stamps. */
+  clusters?: number;
+  /** Override the dataset seed. Recorded in the stamps. */
+  seed?: number;
+}
+
+const BACKENDS: readonly Backend[] = ["auto", "webgpu", "wasm", "cpu"];
+
+/** Throw a RangeError naming the valid values when `value` is not a backend. */
+export function parseBackend(value: string): Backend {
+  if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
+  throw new RangeError(`Unknown backend "${value}": expected one of ${BACKENDS.join(", ")}`);
+}
+
+/** The directories of a reproduction, relative to its output directory. */
+export const LAYOUT = {
+  data: "data",
+  runs: "runs",
+  interpret: "interpret",
+  figures: "figures",
+  stamps: ".stamps",
+} as const;
+
+/** Files of a dataset directory (shared data contract). */
+export function datasetFiles(tracers: readonly Tracer[] = TRACERS): string[] {
+  return [
+    "catalog.csv",
+    ...tracers.map((t) => `images_${t}.npy`),
+    "galaxies.csv",
+    "manifest.json",
+  ];
+}
+
+/** Files of a training run directory (shared data contract). */
+export const RUN_FILES: readonly string[] = [
+  "history.csv",
+  "predictions.csv",
+  "model.json",
+  "weights.bin",
+  "training.json",
+];
+
+/** Files the evaluate step writes into the runs directory. */
+export const EVALUATE_FILES: readonly string[] = ["table2.json", "table2.md", "bias_bins.json"];
+
+/** Files the interpret step writes per tracer. */
+export const INTERPRET_FILES: readonly string[] = [
+  "images.npy",
+  "deepdream.npy",
+  "mask.npy",
+  "selection.json",
+];
+
+/** Files the figures step must leave behind (the gallery and each figure's spec). */
+export const FIGURE_FILES: readonly string[] = [
+  "gallery.json",
+  ...Array.from({ length: 11 }, (_, i) => `fig${String(i + 1).padStart(2, "0")}.vl.json`),
+];
+
+function positiveInteger(name: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(
+      `Cannot plan the reproduction: ${name} must be a positive integer, got ${value}`,
+    );
+  }
+}
+
+/**
+ * The steps of a reproduction in run order. Pure: touches no files.
+ *
+ * @example
+ * ```ts
+ * import { planSteps } from "./steps.ts";
+ * const steps = planSteps({ profile: "smoke", outDir: "/tmp/out" });
+ * if (steps.length !== 9) throw new Error("simulate, 5 x train, evaluate, interpret, figures");
+ * ```
+ */
+export function planSteps(options: PlanOptions): Step[] {
+  const profile = getProfile(options.profile);
+  if (!options.outDir) {
+    throw new RangeError("Cannot plan the reproduction: outDir must not be empty");
+  }
+  if (options.backend !== undefined) parseBackend(options.backend);
+  if (options.workers !== undefined && options.workers !== 1 && options.workers !== 2) {
+    throw new RangeError(
+      `Cannot plan the reproduction: workers must be 1 or 2, got ${options.workers}`,
+    );
+  }
+  positiveInteger("epochs", options.epochs);
+  positiveInteger("clusters", options.clusters);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) {
+    throw new RangeError(
+      `Cannot plan the reproduction: seed must be an integer, got ${options.seed}`,
+    );
+  }
+  const out = options.outDir;
+  const abs = (rel: string) => join(out, rel);
+  const { data, runs, interpret, figures } = LAYOUT;
+  const backendArgs = options.backend ? ["--backend", options.backend] : [];
+
+  const simArgs = ["--profile", profile.name, "--out", abs(data)];
+  if (options.clusters !== undefined) simArgs.push("--clusters", String(options.clusters));
+  if (options.seed !== undefined) simArgs.push("--seed", String(options.seed));
+  const simulate: Step = {
+    name: "simulate",
+    task: "simulate",
+    args: simArgs,
+    settings: {
+      profile: profile.name,
+      simulate: profile.simulate,
+      clusters: options.clusters ?? null,
+      seed: options.seed ?? null,
+    },
+    inputs: [],
+    outputs: datasetFiles().map((f) => join(data, f)),
+    dependsOn: [],
+  };
+
+  const train: Step[] = NETWORKS.map((net: NetworkKind) => {
+    const args = [
+      "--data",
+      abs(data),
+      "--tracer",
+      net,
+      "--out",
+      abs(join(runs, net)),
+      "--profile",
+      profile.name,
+      ...backendArgs,
+    ];
+    if (options.epochs !== undefined) args.push("--epochs", String(options.epochs));
+    if (options.workers !== undefined) args.push("--workers", String(options.workers));
+    const tracers = net === "multi" ? TRACERS : [net];
+    return {
+      name: `train-${net}`,
+      task: "train",
+      args,
+      // Backend and workers change speed, not results (beyond float rounding),
+      // so they are not part of the settings: switching them re-uses a model.
+      settings: {
+        profile: profile.name,
+        tracer: net,
+        train: profile.train,
+        epochs: options.epochs ?? null,
+      },
+      inputs: ["catalog.csv", ...tracers.map((t) => `images_${t}.npy`), "manifest.json"].map((f) =>
+        join(data, f)
+      ),
+      outputs: RUN_FILES.map((f) => join(runs, net, f)),
+      dependsOn: ["simulate"],
+    };
+  });
+
+  const predictions = NETWORKS.map((net) => join(runs, net, "predictions.csv"));
+  const evaluate: Step = {
+    name: "evaluate",
+    task: "evaluate",
+    args: ["--runs", abs(runs)],
+    settings: {},
+    inputs: predictions,
+    outputs: EVALUATE_FILES.map((f) => join(runs, f)),
+    dependsOn: train.map((s) => s.name),
+  };
+
+  const interpretStep: Step = {
+    name: "interpret",
+    task: "interpret",
+    args: [
+      "--data",
+      abs(data),
+      "--runs",
+      abs(runs),
+      "--out",
+      abs(interpret),
+      "--profile",
+      profile.name,
+      ...backendArgs,
+    ],
+    settings: { profile: profile.name, interpret: profile.interpret },
+    inputs: [
+      ...datasetFiles().map((f) => join(data, f)),
+      ...TRACERS.flatMap((t) =>
+        ["model.json", "weights.bin", "training.json"].map((f) => join(runs, t, f))
+      ),
+    ],
+    outputs: [
+      ...TRACERS.flatMap((t) => INTERPRET_FILES.map((f) => join(interpret, t, f))),
+      join(interpret, "correlations.json"),
+    ],
+    dependsOn: TRACERS.map((t) => `train-${t}`),
+  };
+
+  const figuresStep: Step = {
+    name: "figures",
+    task: "figures",
+    args: [
+      "--data",
+      abs(data),
+      "--runs",
+      abs(runs),
+      "--interpret",
+      abs(interpret),
+      "--out",
+      abs(figures),
+    ],
+    settings: {},
+    inputs: [
+      "catalog.csv",
+      "images_star.npy",
+      "images_fxs.npy",
+      "images_fxb.npy",
+      "images_ypar.npy",
+      "galaxies.csv",
+      "manifest.json",
+    ].map((f) => join(data, f))
+      .concat(
+        NETWORKS.flatMap((n) => ["history.csv", "predictions.csv"].map((f) => join(runs, n, f))),
+      )
+      .concat(EVALUATE_FILES.map((f) => join(runs, f)))
+      .concat(interpretStep.outputs),
+    outputs: FIGURE_FILES.map((f) => join(figures, f)),
+    dependsOn: ["simulate", ...train.map((s) => s.name), "evaluate", "interpret"],
+  };
+
+  return [simulate, ...train, evaluate, interpretStep, figuresStep];
+}
+
+/**
+ * The steps needed for `targets` (names of steps) and everything they depend
+ * on, in run order. An unknown name throws a RangeError listing the valid ones.
+ */
+export function selectSteps(steps: readonly Step[], targets: readonly string[]): Step[] {
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const wanted = new Set<string>();
+  const visit = (name: string) => {
+    const step = byName.get(name);
+    if (!step) {
+      throw new RangeError(
+        `Unknown step "${name}": expected one of ${steps.map((s) => s.name).join(", ")}`,
+      );
+    }
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    step.dependsOn.forEach(visit);
+  };
+  targets.forEach(visit);
+  return steps.filter((s) => wanted.has(s.name));
+}

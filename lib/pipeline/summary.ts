@@ -1,0 +1,42 @@
+/**
+ * The closing summary of a reproduction: where everything is, how long each
+ * step took, and Table 2 beside the paper's.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { formatDuration } from "../io/mod.ts";
+import type { ReproduceResult } from "./reproduce.ts";
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+/** The step table: name, status, time (this run, or the last run's for skipped steps), reason. */
+export function formatStepTable(result: ReproduceResult): string {
+  const rows = result.steps.map((s) => {
+    const time = s.status === "skipped"
+      ? (s.lastSeconds === null ? "-" : `(${formatDuration(s.lastSeconds)} last run)`)
+      : s.status === "ran" || s.status === "failed"
+      ? formatDuration(s.seconds)
+      : "-";
+    return [s.name, s.status, time, s.reason];
+  });
+  const head = ["step", "status", "time", "why"];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (r: string[]) =>
+    r.map((x, c) => (c === r.length - 1 ? x : pad(x, widths[c]))).join("  ");
+  return [line(head), ...rows.map(line)].join("\n");
+}
+
+/** Where the outputs of a reproduction are. */
+export function formatPaths(result: ReproduceResult): string {
+  const p = result.paths;
+  return [
+    `dataset        ${p.data}`,
+    `trained models ${join(p.runs, "<star|fxs|fxb|ypar|multi>")}`,
+    `Table 2        ${join(p.runs, "table2.md")} (${join(p.runs, "table2.json")})`,
+    `interpretation ${p.interpret}`,
+    `figures        ${p.figures} (gallery: ${join(p.figures, "gallery.json")})`,
+  ].join("\n");
+}

@@ -1,0 +1,110 @@
+/**
+ * `deno task reproduce --profile smoke|quick|paper [--out DIR] [--backend B]
+ * [--workers 1|2] [--force] [--dry-run] [--only STEP,...]`: the whole
+ * reproduction, skipping steps whose outputs are up to date.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  type Backend,
+  formatPaths,
+  formatStepTable,
+  parseBackend,
+  reproduce,
+  type ReproduceResult,
+  StepFailedError,
+} from "../lib/pipeline/mod.ts";
+import { parseProfile } from "../lib/types/mod.ts";
+
+const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
+
+  --profile P     smoke (CI, minutes), quick (laptop, < 1 h), paper (1000 epochs; a GPU)
+  --out DIR       output directory (default out/<profile>)
+  --backend B     auto|webgpu|wasm|cpu for training and interpretation (default auto)
+  --workers N     training worker processes, 1 or 2
+  --force         re-run every step even when up to date
+  --dry-run       only say which steps would run and why
+  --only S,...    run only these steps and what they need
+                  (simulate, train-star, train-fxs, train-fxb, train-ypar, train-multi,
+                   evaluate, interpret, figures)
+  -h, --help      this text`;
+
+function fail(message: string): never {
+  console.error(`reproduce: ${message}\n\n${USAGE}`);
+  Deno.exit(2);
+}
+
+function printSummary(result: ReproduceResult) {
+  console.log(`\nReproduction (${result.profile}) in ${result.outDir}`);
+  console.log(formatStepTable(result));
+  console.log(`\n${formatPaths(result)}`);
+}
+
+if (import.meta.main) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        profile: { type: "string" },
+        out: { type: "string" },
+        backend: { type: "string" },
+        workers: { type: "string" },
+        force: { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
+        only: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  if (values.profile === undefined) fail("--profile is required");
+  let workers: number | undefined;
+  try {
+    parseProfile(values.profile);
+    if (values.backend !== undefined) parseBackend(values.backend);
+    if (values.workers !== undefined) {
+      workers = Number(values.workers);
+      if (workers !== 1 && workers !== 2) {
+        throw new RangeError(`--workers must be 1 or 2, got ${values.workers}`);
+      }
+    }
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const controller = new AbortController();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(sig, () => controller.abort());
+  }
+  try {
+    const result = await reproduce({
+      profile: values.profile,
+      outDir: values.out,
+      backend: values.backend as Backend | undefined,
+      workers,
+      force: values.force,
+      dryRun: values["dry-run"],
+      targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+      signal: controller.signal,
+    });
+    printSummary(result);
+  } catch (e) {
+    if (e instanceof StepFailedError) {
+      printSummary(e.result);
+      console.error(`\nreproduce: ${e.message}`);
+      Deno.exit(1);
+    }
+    if (e instanceof RangeError) fail(e.message);
+    console.error(`reproduce: ${e instanceof Error ? e.message : String(e)}`);
+    Deno.exit(1);
+  }
+  Deno.exit(0);
+}
