@@ -11,6 +11,7 @@ import {
   formatPaths,
   formatStepTable,
   parseBackend,
+  readTable2Comparison,
   reproduce,
   type ReproduceResult,
   StepFailedError,
@@ -35,10 +36,14 @@ function fail(message: string): never {
   Deno.exit(2);
 }
 
-function printSummary(result: ReproduceResult) {
+async function printSummary(result: ReproduceResult) {
   console.log(`\nReproduction (${result.profile}) in ${result.outDir}`);
   console.log(formatStepTable(result));
   console.log(`\n${formatPaths(result)}`);
+  const table2 = await readTable2Comparison(result.paths.runs).catch((e) =>
+    `(cannot read Table 2: ${(e as Error).message})`
+  );
+  if (table2) console.log(`\nTable 2, this run beside Yan et al. (2020):\n${table2}`);
 }
 
 if (import.meta.main) {
@@ -95,10 +100,10 @@ if (import.meta.main) {
       targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
       signal: controller.signal,
     });
-    printSummary(result);
+    await printSummary(result);
   } catch (e) {
     if (e instanceof StepFailedError) {
-      printSummary(e.result);
+      await printSummary(e.result);
       console.error(`\nreproduce: ${e.message}`);
       Deno.exit(1);
     }

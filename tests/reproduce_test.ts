@@ -11,6 +11,7 @@ import {
   codeHash,
   hashSettings,
   planSteps,
+  readTable2Comparison,
   reproduce,
   selectSteps,
   type Stamp,
@@ -18,6 +19,7 @@ import {
   StepFailedError,
   type StepObservation,
 } from "../lib/pipeline/mod.ts";
+import { table2Stats } from "../lib/evaluate/mod.ts";
 
 function stamp(overrides: Partial<Stamp> = {}): Stamp {
   return {
@@ -400,6 +402,23 @@ Deno.test("codeHash() of a task changes when a module it imports changes", async
     // A file of the same stage that the static graph does not show (a worker) counts too.
     await Deno.writeTextFile(join(dir, "lib", "stage", "_worker.ts"), "export const w = 2;\n");
     assert.notEqual(await codeHash(join(dir, "tasks", "x.ts"), { root: dir }), h2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readTable2Comparison() puts a run's Table 2 beside the paper's, and gives null before evaluation", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "table2_test_" });
+  try {
+    assert.equal(await readTable2Comparison(dir), null);
+    const star = table2Stats([1e13, 2e13, 4e13, 1e14], [1.1e13, 1.8e13, 4.4e13, 0.9e14]);
+    await Deno.writeTextFile(join(dir, "table2.json"), JSON.stringify({ table2: { star } }));
+    const md = (await readTable2Comparison(dir))!;
+    assert.match(md, /\| Star \| 4 \|/);
+    assert.ok(md.includes(star.rmsScatterPct.toFixed(3)), md);
+    assert.ok(md.includes("19.028"), "the paper's Star rms (Yan et al. 2020, Table 2)");
+    await Deno.writeTextFile(join(dir, "table2.md"), "| written by evaluate |\n");
+    assert.equal(await readTable2Comparison(dir), "| written by evaluate |\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

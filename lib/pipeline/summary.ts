@@ -5,7 +5,9 @@
  * @module
  */
 import { join } from "node:path";
+import { formatTable2Markdown, type Table2Row } from "../evaluate/mod.ts";
 import { formatDuration } from "../io/mod.ts";
+import type { NetworkKind } from "../types/mod.ts";
 import type { ReproduceResult } from "./reproduce.ts";
 
 function pad(text: string, width: number): string {
@@ -39,4 +41,26 @@ export function formatPaths(result: ReproduceResult): string {
     `interpretation ${p.interpret}`,
     `figures        ${p.figures} (gallery: ${join(p.figures, "gallery.json")})`,
   ].join("\n");
+}
+
+/**
+ * Table 2 of a finished run beside the paper's, as Markdown: the evaluate
+ * step's `table2.md` when present, else built from its `table2.json`; `null`
+ * when neither exists.
+ */
+export async function readTable2Comparison(runsDir: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(join(runsDir, "table2.md"));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await Deno.readTextFile(join(runsDir, "table2.json")));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const rows = (parsed as { table2?: unknown }).table2 ?? parsed;
+  return formatTable2Markdown(rows as Partial<Record<NetworkKind, Table2Row>>);
 }
