@@ -106,12 +106,13 @@ export function deepDream(
   }
   const [, h, w, c] = image.shape;
   const scalarM = (x: tf.Tensor4D) => predict(x).sum() as tf.Scalar;
-  const grad = tf.grad((x: tf.Tensor) => scalarM(x as tf.Tensor4D));
-  const gradFn = (x: tf.Tensor4D) => grad(x) as tf.Tensor4D;
+  const valueAndGrad = tf.valueAndGrad((x: tf.Tensor) => scalarM(x as tf.Tensor4D));
+  const gradFn = (x: tf.Tensor4D) => valueAndGrad(x).grad as tf.Tensor4D;
 
-  const first = tf.tidy(() => gradFn(image));
+  const { value, grad: first } = valueAndGrad(image);
+  const mPredMsun = value.dataSync()[0];
+  value.dispose();
   const gradient = first.dataSync() as Float32Array;
-  const mPredMsun = tf.tidy(() => scalarM(image).dataSync()[0]);
   let gMax = 0;
   let gBad = false;
   for (const g of gradient) {

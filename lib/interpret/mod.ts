@@ -31,3 +31,4 @@ export * from "./gaussian_mask.ts";
 export * from "./core_ring.ts";
 export * from "./dataset.ts";
 export * from "./interpret_tracer.ts";
+export * from "./interpret_dataset.ts";
