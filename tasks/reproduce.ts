@@ -16,7 +16,7 @@ import {
   type ReproduceResult,
   StepFailedError,
 } from "../lib/pipeline/mod.ts";
-import { parseProfile } from "../lib/types/mod.ts";
+import { type NoiseSetting, parseNoise, parseProfile } from "../lib/types/mod.ts";
 
 const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
 
@@ -24,6 +24,10 @@ const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
   --out DIR       output directory (default out/<profile>)
   --backend B     auto|webgpu|wasm|cpu for training and interpretation (default auto)
   --workers N     training worker processes, 1 or 2
+  --clusters N    number of clusters instead of the profile's
+  --epochs N      training epochs instead of the profile's
+  --noise N       paper|planck|none image noise (default paper)
+  --no-los        no line-of-sight structure (the paper's ablation)
   --force         re-run every step even when up to date
   --dry-run       only say which steps would run and why
   --only S,...    run only these steps and what they need
@@ -56,6 +60,10 @@ if (import.meta.main) {
         out: { type: "string" },
         backend: { type: "string" },
         workers: { type: "string" },
+        clusters: { type: "string" },
+        epochs: { type: "string" },
+        noise: { type: "string" },
+        "no-los": { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         "dry-run": { type: "boolean", default: false },
         only: { type: "string" },
@@ -73,8 +81,21 @@ if (import.meta.main) {
   }
   if (values.profile === undefined) fail("--profile is required");
   let workers: number | undefined;
+  const integer = (name: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new RangeError(`--${name} must be a positive integer, got ${text}`);
+    }
+    return n;
+  };
+  let clusters: number | undefined;
+  let epochs: number | undefined;
   try {
     parseProfile(values.profile);
+    clusters = integer("clusters", values.clusters);
+    epochs = integer("epochs", values.epochs);
+    if (values.noise !== undefined) parseNoise(values.noise);
     if (values.backend !== undefined) parseBackend(values.backend);
     if (values.workers !== undefined) {
       workers = Number(values.workers);
@@ -95,6 +116,10 @@ if (import.meta.main) {
       outDir: values.out,
       backend: values.backend as Backend | undefined,
       workers,
+      clusters,
+      epochs,
+      noise: values.noise as NoiseSetting | undefined,
+      los: values["no-los"] ? false : undefined,
       force: values.force,
       dryRun: values["dry-run"],
       targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),

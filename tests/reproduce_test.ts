@@ -423,3 +423,15 @@ Deno.test("readTable2Comparison() puts a run's Table 2 beside the paper's, and g
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("planSteps() passes noise and line-of-sight choices to simulate and records them in its settings", () => {
+  const [paper] = planSteps({ profile: "smoke", outDir: "/tmp/a" });
+  const [planck] = planSteps({ profile: "smoke", outDir: "/tmp/a", noise: "planck", los: false });
+  assert.deepEqual(planck.args.slice(-3), ["--noise", "planck", "--no-los"]);
+  assert.ok(!paper.args.includes("--noise") && !paper.args.includes("--no-los"));
+  assert.notEqual(hashSettings(paper.settings), hashSettings(planck.settings));
+  const [explicit] = planSteps({ profile: "smoke", outDir: "/tmp/a", noise: "paper", los: true });
+  assert.equal(hashSettings(explicit.settings), hashSettings(paper.settings));
+  // @ts-expect-error: a noise setting that does not exist
+  assert.throws(() => planSteps({ profile: "smoke", outDir: "/tmp/a", noise: "act" }), RangeError);
+});

@@ -12,7 +12,14 @@
  */
 import { join } from "node:path";
 import { getProfile } from "../profiles/mod.ts";
-import { type NetworkKind, NETWORKS, type Tracer, TRACERS } from "../types/mod.ts";
+import {
+  type NetworkKind,
+  NETWORKS,
+  type NoiseSetting,
+  parseNoise,
+  type Tracer,
+  TRACERS,
+} from "../types/mod.ts";
 
 /** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
 export type TaskName = "simulate" | "train" | "evaluate" | "interpret" | "figures";
@@ -57,6 +64,10 @@ export interface PlanOptions {
   clusters?: number;
   /** Override the dataset seed. Recorded in the stamps. */
   seed?: number;
+  /** Image noise: the paper's (default), a Planck-like tSZ map, or none. Recorded in the stamps. */
+  noise?: NoiseSetting;
+  /** Line-of-sight structure (default: the profile's, on). Recorded in the stamps. */
+  los?: boolean;
 }
 
 const BACKENDS: readonly Backend[] = ["auto", "webgpu", "wasm", "cpu"];
@@ -157,6 +168,9 @@ export function planSteps(options: PlanOptions): Step[] {
   const simArgs = ["--profile", profile.name, "--out", abs(data)];
   if (options.clusters !== undefined) simArgs.push("--clusters", String(options.clusters));
   if (options.seed !== undefined) simArgs.push("--seed", String(options.seed));
+  if (options.noise !== undefined) simArgs.push("--noise", parseNoise(options.noise));
+  const los = options.los ?? profile.simulate.los;
+  if (!los) simArgs.push("--no-los");
   const simulate: Step = {
     name: "simulate",
     task: "simulate",
@@ -166,6 +180,8 @@ export function planSteps(options: PlanOptions): Step[] {
       simulate: profile.simulate,
       clusters: options.clusters ?? null,
       seed: options.seed ?? null,
+      noise: options.noise ?? "paper",
+      los,
     },
     inputs: [],
     outputs: datasetFiles().map((f) => join(data, f)),
