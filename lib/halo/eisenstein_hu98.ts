@@ -37,8 +37,10 @@ function eh98Coefficients(cosmo: Cosmology): Eh98Coefficients {
   const b1 = 0.313 * om ** -0.419 * (1 + 0.607 * om ** 0.674); // eq. 4
   const b2 = 0.238 * om ** 0.223;
   const zD = (1291 * om ** 0.251 / (1 + 0.659 * om ** 0.828)) * (1 + b1 * ob ** b2);
-  const rOf = (z: number) => 31.5 * ob / theta4 * (1000 / z); // eq. 5
-  const rD = rOf(zD);
+  // As in Eisenstein & Hu's reference code tf_fit.c, eq. 2 is treated as 1 + z_eq and
+  // R_d is evaluated at 1 + z_d (eq. 5: R = 31.5 omega_b theta^-4 (1000 / (1 + z))).
+  const rOf = (onePlusZ: number) => (31.5 * ob) / theta4 * (1000 / onePlusZ); // eq. 5
+  const rD = rOf(1 + zD);
   const rEq = rOf(zEq);
   const s = (2 / (3 * kEq)) * Math.sqrt(6 / rEq) *
     Math.log((Math.sqrt(1 + rD) + Math.sqrt(rD + rEq)) / (1 + Math.sqrt(rEq))); // eq. 6 [Mpc]
@@ -49,7 +51,7 @@ function eh98Coefficients(cosmo: Cosmology): Eh98Coefficients {
   const bb1 = 0.944 / (1 + (458 * om) ** -0.708); // eq. 12
   const bb2 = (0.395 * om) ** -0.0266;
   const betaC = 1 / (1 + bb1 * (fc ** bb2 - 1));
-  const y = (1 + zEq) / (1 + zD); // eq. 15
+  const y = zEq / (1 + zD); // eq. 15 (1 + z_eq = zEq, as in tf_fit.c)
   const sq = Math.sqrt(1 + y);
   const g = y * (-6 * sq + (2 + 3 * y) * Math.log((sq + 1) / (sq - 1)));
   const alphaB = 2.07 * kEq * s * (1 + rD) ** -0.75 * g; // eq. 14
