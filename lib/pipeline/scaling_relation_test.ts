@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeSyntheticDataset } from "../dataset_read/mod.ts";
+import {
+  apertureSums,
+  fitScalingRelation,
+  predictScalingRelation,
+  scalingRelationBaseline,
+} from "./scaling_relation.ts";
+
+Deno.test("apertureSums() counts the pixels whose centre lies in the circle about the image centre", () => {
+  const ones = new Float32Array(2 * 120 * 120).fill(1);
+  // Reference counts from a direct double loop over pixel centres (x + 0.5 - 60)^2 + (y + 0.5 - 60)^2 <= r^2,
+  // run separately in Python: r = 10 -> 316, r = 30 -> 2828.
+  assert.deepEqual([...apertureSums(ones, { radiusPx: 10 })], [316, 316]);
+  assert.deepEqual([...apertureSums(ones, { radiusPx: 30 })], [2828, 2828]);
+  assert.deepEqual([...apertureSums(ones)], [14400, 14400]);
+  // A point source at a corner pixel falls outside a 10-pixel aperture.
+  const img = new Float32Array(120 * 120);
+  img[0] = 5;
+  img[60 * 120 + 60] = 2;
+  assert.deepEqual([...apertureSums(img, { radiusPx: 10 })], [2]);
+  assert.throws(() => apertureSums(new Float32Array(100)), RangeError);
+  assert.throws(() => apertureSums(ones, { radiusPx: 0 }), RangeError);
+});
+
+Deno.test("fitScalingRelation() matches a least-squares line worked by hand", () => {
+  // x = log10 S = 0, 1, 2; y = log10 M = 1, 2, 4: slope = Sxy/Sxx = 3/2, intercept = 7/3 - 3/2,
+  // residuals 1/6, -1/3, 1/6, so the scatter is sqrt((1/36 + 1/9 + 1/36) / (3 - 2)) = sqrt(1/6).
+  const fit = fitScalingRelation([1, 10, 100], [10, 100, 1e4]);
+  assert.ok(Math.abs(fit.slope - 1.5) < 1e-12);
+  assert.ok(Math.abs(fit.interceptLog10Msun - (7 / 3 - 1.5)) < 1e-12);
+  assert.ok(Math.abs(fit.scatterDex - Math.sqrt(1 / 6)) < 1e-12);
+  assert.equal(fit.n, 3);
+  assert.equal(fit.dropped, 0);
+});
+
+Deno.test("fitScalingRelation() recovers an exact power law and leaves out non-positive signals", () => {
+  const m = [1e13, 3e13, 1e14, 3e14, 1e15];
+  // S = 2e-14 (M / 1e14)^1.6, i.e. log10 M = 14 + (log10 S - log10 2e-14) / 1.6.
+  const s = m.map((x) => 2e-14 * (x / 1e14) ** 1.6);
+  const fit = fitScalingRelation([...s, -1e-15, 0], [...m, 5e13, 5e13]);
+  assert.ok(Math.abs(fit.slope - 1 / 1.6) < 1e-9);
+  assert.ok(Math.abs(fit.interceptLog10Msun - (14 - Math.log10(2e-14) / 1.6)) < 1e-9);
+  assert.ok(fit.scatterDex < 1e-9);
+  assert.equal(fit.dropped, 2);
+  const pred = predictScalingRelation(fit, [s[2], -1]);
+  assert.ok(Math.abs(pred[0] / 1e14 - 1) < 1e-9);
+  assert.ok(Number.isNaN(pred[1]));
+  assert.throws(() => fitScalingRelation([1, 2], [1e14, 2e14]), {
+    name: "RangeError",
+    message: /need 3/,
+  });
+  assert.throws(() => fitScalingRelation([1, 2, 3], [1e14, 2e14]), RangeError);
+});
+
+Deno.test("scalingRelationBaseline() fits on the training split and scores the test split of a dataset", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "baseline_test_" });
+  try {
+    const data = join(dir, "data");
+    await writeSyntheticDataset(data, { clusters: 20, seed: 3, tracers: ["fxb"] });
+    const b = await scalingRelationBaseline(data, { tracer: "fxb", radiusPx: 30 });
+    // The fixture's peak flux grows as M^1.5 and its size as M^(1/3): the relation is steep and positive.
+    assert.ok(b.fit.slope > 0.2 && b.fit.slope < 1, `slope ${b.fit.slope}`);
+    assert.equal(b.fit.n + b.fit.dropped, 12 * 4);
+    assert.equal(b.test.image.length + b.droppedTest, 4 * 4);
+    assert.ok(b.table2.n <= b.test.image.length);
+    assert.ok(Number.isFinite(b.table2.rmsScatterPct));
+    await assert.rejects(scalingRelationBaseline(data, { tracer: "star" }), /images_star\.npy/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
