@@ -7,15 +7,14 @@
  */
 import { parseArgs } from "node:util";
 import {
-  type Backend,
   formatPaths,
   formatStepTable,
-  parseBackend,
   readTable2Comparison,
   reproduce,
   type ReproduceResult,
   StepFailedError,
 } from "../lib/pipeline/mod.ts";
+import type { BackendName } from "../lib/backend/mod.ts";
 import { type NoiseSetting, parseNoise, parseProfile } from "../lib/types/mod.ts";
 
 const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
@@ -96,7 +95,6 @@ if (import.meta.main) {
     clusters = integer("clusters", values.clusters);
     epochs = integer("epochs", values.epochs);
     if (values.noise !== undefined) parseNoise(values.noise);
-    if (values.backend !== undefined) parseBackend(values.backend);
     if (values.workers !== undefined) {
       workers = Number(values.workers);
       if (workers !== 1 && workers !== 2) {
@@ -114,7 +112,7 @@ if (import.meta.main) {
     const result = await reproduce({
       profile: values.profile,
       outDir: values.out,
-      backend: values.backend as Backend | undefined,
+      backend: values.backend as BackendName | undefined,
       workers,
       clusters,
       epochs,

@@ -11,6 +11,7 @@
  * @module
  */
 import { join } from "node:path";
+import type { BackendName } from "../backend/mod.ts";
 import { getProfile } from "../profiles/mod.ts";
 import {
   type NetworkKind,
@@ -23,9 +24,6 @@ import {
 
 /** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
 export type TaskName = "simulate" | "train" | "evaluate" | "interpret" | "figures";
-
-/** Training backends a task accepts (`--backend`). */
-export type Backend = "auto" | "webgpu" | "wasm" | "cpu";
 
 /** One step of the pipeline. */
 export interface Step {
@@ -55,7 +53,7 @@ export interface PlanOptions {
   /** Output directory (absolute, or relative to the current directory). */
   outDir: string;
   /** Training/interpretation backend passed to train and interpret. Default: the tasks' own (`auto`). */
-  backend?: Backend;
+  backend?: BackendName;
   /** Worker processes for training (1 or 2). Default: the train task's own. */
   workers?: number;
   /** Override the profile's epochs (e.g. 1 for a notebook). Recorded in the stamps. */
@@ -70,13 +68,7 @@ export interface PlanOptions {
   los?: boolean;
 }
 
-const BACKENDS: readonly Backend[] = ["auto", "webgpu", "wasm", "cpu"];
-
-/** Throw a RangeError naming the valid values when `value` is not a backend. */
-export function parseBackend(value: string): Backend {
-  if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
-  throw new RangeError(`Unknown backend "${value}": expected one of ${BACKENDS.join(", ")}`);
-}
+const BACKENDS: readonly BackendName[] = ["auto", "webgpu", "wasm", "cpu"];
 
 /** The directories of a reproduction, relative to its output directory. */
 export const LAYOUT = {
@@ -147,7 +139,11 @@ export function planSteps(options: PlanOptions): Step[] {
   if (!options.outDir) {
     throw new RangeError("Cannot plan the reproduction: outDir must not be empty");
   }
-  if (options.backend !== undefined) parseBackend(options.backend);
+  if (options.backend !== undefined && !BACKENDS.includes(options.backend)) {
+    throw new RangeError(
+      `Unknown backend "${options.backend}": expected one of ${BACKENDS.join(", ")}`,
+    );
+  }
   if (options.workers !== undefined && options.workers !== 1 && options.workers !== 2) {
     throw new RangeError(
       `Cannot plan the reproduction: workers must be 1 or 2, got ${options.workers}`,
