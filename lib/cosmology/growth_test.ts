@@ -43,3 +43,18 @@ Deno.test("linearGrowthFactor() is the scale factor in an Einstein-de Sitter uni
 Deno.test("linearGrowthFactor() rejects negative redshift", () => {
   assert.throws(() => linearGrowthFactor(-0.5, C), RangeError);
 });
+
+Deno.test("linearGrowthFactor() matches the py_cosmo_mad growth in CCL's EH benchmark", () => {
+  // D(z)^2 = P(k, z) / P(k, 0) at k = 1e-3 h/Mpc from LSSTDESC/CCL
+  // benchmarks/data/model1_nowig_pk_eh.txt (Omega_m = 0.3, flat, no radiation).
+  const cosmo: Cosmology = { ...C, omegaM: 0.3, omegaB: 0.05, omegaC: 0.25, omegaL: 0.7 };
+  const p0 = 3.87233189253593946e3;
+  const ref: [number, number][] = [[1, 1.449438144778402147e3], [2, 6.877899417485541562e2], [
+    5,
+    1.765701540742688849e2,
+  ]];
+  for (const [z, p] of ref) {
+    const d2 = linearGrowthFactor(z, cosmo) ** 2;
+    assert.ok(Math.abs(d2 / (p / p0) - 1) < 1e-8, `D(${z})^2 = ${d2}, benchmark ${p / p0}`);
+  }
+});
