@@ -1,0 +1,15 @@
+/**
+ * TensorFlow.js backends for training: WebGPU, WASM (with this toolkit's fast
+ * convolution gradient kernels) and the pure-JS cpu backend, chosen by name or
+ * automatically.
+ *
+ * @example
+ * ```ts
+ * import { parseBackendName, setupBackend } from "./mod.ts";
+ * const info = await setupBackend(parseBackendName("wasm"), { quiet: true });
+ * if (info.name !== "wasm" || info.threads !== 1) throw new Error("single-threaded WASM");
+ * ```
+ * @module
+ */
+export * from "./backend.ts";
+export * from "./wasm_gradients.ts";

@@ -1,0 +1,332 @@
+/**
+ * Gradient kernels for the TensorFlow.js WASM backend, built from its fast
+ * (XNNPACK) forward convolution.
+ *
+ * tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter`, so no convolutional
+ * network trains on it, and its `Conv2DBackpropInput` is a plain C++ loop that
+ * is ~10x slower than the forward convolution. Both gradients are convolutions
+ * themselves (for a convolution y = x * w with stride s and padding p):
+ *
+ * - filter gradient: dw[a, b, ci, co] = sum_{n,i,j} x[n, s i + a - p, s j + b - p, ci] dy[n, i, j, co],
+ *   i.e. a forward convolution of the transposed input xT[ci, h, w, n] (batch =
+ *   input channels, channels = images) with the transposed output gradient
+ *   dyT[i, j, n, co] as the filter, dilated by s, then transposed back;
+ * - input gradient (stride 1): dx = dy convolved with the spatially flipped,
+ *   channel-swapped filter, padded by (k - 1 - p).
+ *
+ * The kernels call the WASM backend's own `Conv2D`, `Transpose`, `Reverse` and
+ * `Slice` kernels on tensor infos (no tape, no JS loops over tensor data) and
+ * free every intermediate.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+type TensorInfo = tf.TensorInfo;
+type Backend = tf.KernelBackend & {
+  disposeData(id: object): boolean;
+  makeOutput(shape: number[], dtype: "float32", offset?: number, values?: Float32Array): TensorInfo;
+};
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: tf.NamedAttrMap };
+type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+
+/** Kernel configs registered by this module, so registration is idempotent. */
+const OURS = new WeakSet<object>();
+
+function kernel(name: string): (args: KernelArgs) => TensorInfo {
+  const config = tf.getKernel(name, "wasm");
+  if (config === undefined) {
+    throw new TypeError(`WASM backend lacks the ${name} kernel that the gradient kernels need`);
+  }
+  return config.kernelFunc as unknown as (args: KernelArgs) => TensorInfo;
+}
+
+function conv2d(
+  backend: Backend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  pad: Pad4,
+  dilations: [number, number],
+): TensorInfo {
+  return kernel("Conv2D")({
+    inputs: { x, filter },
+    backend,
+    attrs: { strides: [1, 1], pad, dataFormat: "NHWC", dilations, dimRoundingMode: undefined },
+  } as unknown as KernelArgs);
+}
+
+function transpose(backend: Backend, x: TensorInfo, perm: number[]): TensorInfo {
+  return kernel("Transpose")({ inputs: { x }, backend, attrs: { perm } } as unknown as KernelArgs);
+}
+
+function slice(backend: Backend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  return kernel("Slice")(
+    { inputs: { x }, backend, attrs: { begin, size } } as unknown as KernelArgs,
+  );
+}
+
+function reverse(backend: Backend, x: TensorInfo, dims: number[]): TensorInfo {
+  return kernel("Reverse")({ inputs: { x }, backend, attrs: { dims } } as unknown as KernelArgs);
+}
+
+function free(backend: Backend, ...infos: TensorInfo[]): void {
+  for (const t of infos) backend.disposeData(t.dataId);
+}
+
+function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  attrs: tf.NamedAttrMap,
+): tf.backend_util.Conv2DInfo {
+  const dataFormat = attrs.dataFormat as "NHWC" | "NCHW";
+  if (dataFormat !== "NHWC") {
+    throw new TypeError(
+      `WASM convolution gradients need dataFormat "NHWC" (channels last), got "${dataFormat}"`,
+    );
+  }
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as "same",
+    attrs.dimRoundingMode as "floor" | undefined,
+    false,
+    "channelsLast",
+  );
+}
+
+/**
+ * dw = conv(xT, dyT) with dilation = stride: xT is [Cin, H, W, N], dyT is
+ * [Ho, Wo, N, Cout], the result [Cin, kh, kw, Cout] is transposed to
+ * [kh, kw, Cin, Cout].
+ */
+function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
+  const { backend, inputs, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  const filterShape = attrs.filterShape as number[];
+  const info = convInfo(x.shape, filterShape, attrs);
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  // Pad the far sides so that the output is exactly kh x kw; when the forward
+  // convolution ignored trailing rows/columns (valid padding with a remainder),
+  // the needed pad is negative and those rows/columns are cut off instead.
+  const bottom = kh + sh * (ho - 1) - h - top;
+  const right = kw + sw * (wo - 1) - w - left;
+  let xT = transpose(backend, x, [3, 1, 2, 0]);
+  if (bottom < 0 || right < 0) {
+    const cut = slice(backend, xT, [0, 0, 0, 0], [
+      xT.shape[0],
+      h + Math.min(bottom, 0),
+      w + Math.min(right, 0),
+      xT.shape[3],
+    ]);
+    free(backend, xT);
+    xT = cut;
+  }
+  const dyT = transpose(backend, dy, [1, 2, 0, 3]);
+  const pad: Pad4 = [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]];
+  const dwT = conv2d(backend, xT, dyT, pad, [sh, sw]);
+  free(backend, xT, dyT);
+  const dw = transpose(backend, dwT, [1, 2, 0, 3]);
+  free(backend, dwT);
+  return dw;
+}
+
+/**
+ * For stride 1: dx = conv(dy, flip(w) with in/out channels swapped), padded by
+ * (k - 1 - p) on the near sides; other strides use the backend's own kernel.
+ */
+function makeConv2DBackpropInput(
+  native: (args: KernelArgs) => TensorInfo,
+): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const { backend, inputs, attrs } = args;
+    const dy = inputs.dy as TensorInfo;
+    const filter = inputs.filter as TensorInfo;
+    const inputShape = attrs.inputShape as number[];
+    const info = convInfo(inputShape, filter.shape, attrs);
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+    const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
+    const top = kh - 1 - info.padInfo.top;
+    const left = kw - 1 - info.padInfo.left;
+    const bottom = h - ho - top + kh - 1;
+    const right = w - wo - left + kw - 1;
+    if (sh !== 1 || sw !== 1 || top < 0 || left < 0 || bottom < 0 || right < 0) {
+      return native(args);
+    }
+    const flipped = reverse(backend, filter, [0, 1]);
+    const swapped = transpose(backend, flipped, [0, 1, 3, 2]);
+    free(backend, flipped);
+    const dx = conv2d(backend, dy, swapped, [[0, 0], [top, bottom], [left, right], [0, 0]], [1, 1]);
+    free(backend, swapped);
+    return dx;
+  };
+}
+
+function reshape(backend: Backend, x: TensorInfo, shape: number[]): TensorInfo {
+  return kernel("Reshape")({ inputs: { x }, backend, attrs: { shape } } as unknown as KernelArgs);
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The WASM `BatchMatMul` runs XNNPACK only without transposes; with
+ * `transposeA`/`transposeB` (every dense-layer gradient) it falls back to a
+ * scalar triple loop (~20x slower). For a single matrix product this
+ * materialises the transposes with the `Transpose` kernel and calls the XNNPACK
+ * path, computing either C = op(A) op(B) or C^T = op(B)^T op(A)^T, whichever
+ * copies and packs (XNNPACK repacks its right operand on every call) fewer floats.
+ */
+function makeBatchMatMul(
+  native: (args: KernelArgs) => TensorInfo,
+): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const { backend, inputs, attrs } = args;
+    const a = inputs.a as TensorInfo;
+    const b = inputs.b as TensorInfo;
+    const tA = attrs.transposeA === true;
+    const tB = attrs.transposeB === true;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    if (
+      (!tA && !tB) || a.dtype !== "float32" || b.dtype !== "float32" ||
+      size(a.shape.slice(0, -2)) !== 1 || size(b.shape.slice(0, -2)) !== 1
+    ) {
+      return native(args);
+    }
+    const a2 = reshape(backend, a, a.shape.slice(-2));
+    const b2 = reshape(backend, b, b.shape.slice(-2));
+    const [ar, ac] = a2.shape;
+    const [br, bc] = b2.shape;
+    const m = tA ? ac : ar;
+    const n = tB ? br : bc;
+    const sizeA = ar * ac;
+    const sizeB = br * bc;
+    const direct = (tA ? sizeA : 0) + (tB ? sizeB : 0) + sizeB;
+    const swapped = (tB ? 0 : sizeB) + (tA ? 0 : sizeA) + sizeA + m * n;
+    const plain = (x: TensorInfo, y: TensorInfo) =>
+      native({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } });
+    let c: TensorInfo;
+    if (direct <= swapped) {
+      const x = tA ? transpose(backend, a2, [1, 0]) : a2;
+      const y = tB ? transpose(backend, b2, [1, 0]) : b2;
+      c = plain(x, y);
+      if (x !== a2) free(backend, x);
+      if (y !== b2) free(backend, y);
+    } else {
+      const x = tB ? b2 : transpose(backend, b2, [1, 0]);
+      const y = tA ? a2 : transpose(backend, a2, [1, 0]);
+      const cT = plain(x, y);
+      if (x !== b2) free(backend, x);
+      if (y !== a2) free(backend, y);
+      c = transpose(backend, cT, [1, 0]);
+      free(backend, cT);
+    }
+    free(backend, a2, b2);
+    const batch = ra > rb ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+    const out = reshape(backend, c, [...batch, m, n]);
+    free(backend, c);
+    return out;
+  };
+}
+
+/**
+ * The WASM `AvgPoolGrad` is a plain loop; when the pooling windows tile the
+ * input exactly (window = stride, input = stride x output, as in the paper's
+ * 2x2 stride-2 pooling) the gradient is dy / (window area) upsampled by
+ * nearest neighbour, which `ResizeNearestNeighbor` does in one pass.
+ */
+function makeAvgPoolGrad(
+  native: (args: KernelArgs) => TensorInfo,
+): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const { backend, inputs, attrs } = args;
+    const dy = inputs.dy as TensorInfo;
+    const input = inputs.input as TensorInfo;
+    const pair = (v: unknown): [number, number] =>
+      Array.isArray(v) ? [v[0], v[1]] : [v as number, v as number];
+    const [fh, fw] = pair(attrs.filterSize);
+    const [sh, sw] = pair(attrs.strides);
+    const pad = attrs.pad;
+    const [, h, w] = input.shape;
+    const [, ho, wo] = dy.shape;
+    const tiles = fh === sh && fw === sw && h === sh * ho && w === sw * wo &&
+      (pad === "valid" || pad === "same" || pad === 0);
+    if (!tiles || dy.dtype !== "float32" || input.shape.length !== 4) return native(args);
+    const scale = backend.makeOutput([], "float32", undefined, new Float32Array([1 / (fh * fw)]));
+    const scaled = kernel("Multiply")({
+      inputs: { a: dy, b: scale },
+      backend,
+      attrs: {},
+    } as unknown as KernelArgs);
+    free(backend, scale);
+    const dx = kernel("ResizeNearestNeighbor")({
+      inputs: { images: scaled },
+      backend,
+      attrs: { alignCorners: false, halfPixelCenters: false, size: [h, w] },
+    } as unknown as KernelArgs);
+    free(backend, scaled);
+    return dx;
+  };
+}
+
+/** Names of the kernels {@linkcode registerWasmGradientKernels} adds or replaces. */
+export const WASM_GRADIENT_KERNELS: readonly string[] = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "BatchMatMul",
+  "AvgPoolGrad",
+];
+
+function replace(
+  name: string,
+  make: (native: (args: KernelArgs) => TensorInfo) => (args: KernelArgs) => TensorInfo,
+): void {
+  const current = tf.getKernel(name, "wasm");
+  if (current === undefined || OURS.has(current)) return;
+  const native = current.kernelFunc as unknown as (args: KernelArgs) => TensorInfo;
+  tf.unregisterKernel(name, "wasm");
+  const config: tf.KernelConfig = {
+    kernelName: name,
+    backendName: "wasm",
+    // The native kernel's setup binds its C++ function; keep it for the fallback.
+    setupFunc: current.setupFunc,
+    kernelFunc: make(native) as unknown as tf.KernelFunc,
+  };
+  OURS.add(config);
+  tf.registerKernel(config);
+}
+
+/**
+ * Register the fast gradient kernels for the "wasm" backend: adds
+ * `Conv2DBackpropFilter`; replaces `Conv2DBackpropInput` (stride 1),
+ * `BatchMatMul` (transposed single products) and `AvgPoolGrad` (tiling
+ * windows), each keeping the original for the cases it does not cover. Call it
+ * after importing `@tensorflow/tfjs-backend-wasm`; safe to call more than once,
+ * before or after the backend is initialised.
+ */
+export function registerWasmGradientKernels(): void {
+  if (tf.getKernel("Conv2D", "wasm") === undefined) {
+    throw new TypeError(
+      "Cannot register WASM gradient kernels: import @tensorflow/tfjs-backend-wasm first",
+    );
+  }
+  if (tf.getKernel("Conv2DBackpropFilter", "wasm") === undefined) {
+    const config: tf.KernelConfig = {
+      kernelName: "Conv2DBackpropFilter",
+      backendName: "wasm",
+      kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc,
+    };
+    OURS.add(config);
+    tf.registerKernel(config);
+  }
+  replace("Conv2DBackpropInput", makeConv2DBackpropInput);
+  replace("BatchMatMul", makeBatchMatMul);
+  replace("AvgPoolGrad", makeAvgPoolGrad);
+}

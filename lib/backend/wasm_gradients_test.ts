@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { setupBackend } from "./mod.ts";
+import { Rng } from "../random/mod.ts";
+import { smallNetworkGradients } from "./_small_network_test_util.ts";
+
+// Every kernel result on "wasm" is compared with tfjs' reference "cpu" backend
+// (plain JavaScript loops) on the same inputs. Tolerance: the largest absolute
+// difference must be below 1e-4 times the largest absolute reference value
+// (float32 sums of up to ~1000 terms agree to ~1e-6 relative).
+const REL_TOL = 1e-4;
+
+await setupBackend("wasm", { quiet: true });
+
+function randomArray(rng: Rng, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+
+type Inputs = Record<string, { shape: number[]; data: Float32Array }>;
+
+function randomInputs(seed: number, shapes: Record<string, number[]>): Inputs {
+  const rng = new Rng(seed);
+  const out: Inputs = {};
+  for (const [k, shape] of Object.entries(shapes)) {
+    out[k] = { shape, data: randomArray(rng, shape.reduce((a, b) => a * b, 1)) };
+  }
+  return out;
+}
+
+/** Run one kernel on a backend; returns its output values and shape. */
+async function runOn(
+  backend: "cpu" | "wasm",
+  kernelName: string,
+  inputs: Inputs,
+  attrs: tf.NamedAttrMap,
+): Promise<{ shape: number[]; data: Float32Array }> {
+  await tf.setBackend(backend);
+  const tensors: tf.NamedTensorMap = {};
+  for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor(v.data, v.shape);
+  const out = tf.engine().runKernel(kernelName, tensors, attrs) as tf.Tensor;
+  const result = { shape: out.shape, data: out.dataSync() as Float32Array };
+  tf.dispose([out, ...Object.values(tensors)]);
+  return result;
+}
+
+function assertClose(got: Float32Array, want: Float32Array, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  }
+  assert.ok(scale > 0, `${what}: reference is all zeros`);
+  assert.ok(
+    worst <= REL_TOL * scale,
+    `${what}: max |wasm - cpu| = ${worst} exceeds ${REL_TOL} x ${scale}`,
+  );
+}
+
+async function compareKernel(
+  kernelName: string,
+  inputs: Inputs,
+  attrs: tf.NamedAttrMap,
+  what: string,
+): Promise<void> {
+  const want = await runOn("cpu", kernelName, inputs, attrs);
+  const got = await runOn("wasm", kernelName, inputs, attrs);
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  assertClose(got.data, want.data, what);
+}
+
+/** Output size of a convolution/pooling along one axis (tfjs' rules). */
+function outSize(n: number, k: number, s: number, pad: "same" | "valid"): number {
+  return pad === "same" ? Math.ceil(n / s) : Math.ceil((n - k + 1) / s);
+}
+
+const CONV_CASES: {
+  x: number[];
+  k: [number, number];
+  cout: number;
+  s: number;
+  pad: "same" | "valid";
+}[] = [
+  { x: [2, 9, 9, 3], k: [3, 3], cout: 4, s: 1, pad: "same" }, // the paper's layers
+  { x: [2, 9, 9, 3], k: [3, 3], cout: 4, s: 1, pad: "valid" },
+  { x: [2, 9, 8, 2], k: [3, 3], cout: 3, s: 2, pad: "same" },
+  { x: [1, 10, 10, 2], k: [3, 3], cout: 3, s: 2, pad: "valid" }, // last row unused
+  { x: [2, 7, 6, 1], k: [2, 3], cout: 5, s: 1, pad: "same" }, // asymmetric padding
+  { x: [3, 12, 12, 16], k: [3, 3], cout: 8, s: 1, pad: "same" },
+];
+
+Deno.test("wasm Conv2DBackpropFilter matches the cpu backend for strides 1-2, same/valid padding", async () => {
+  let seed = 1;
+  for (const c of CONV_CASES) {
+    const ho = outSize(c.x[1], c.k[0], c.s, c.pad);
+    const wo = outSize(c.x[2], c.k[1], c.s, c.pad);
+    const inputs = randomInputs(seed++, { x: c.x, dy: [c.x[0], ho, wo, c.cout] });
+    await compareKernel("Conv2DBackpropFilter", inputs, {
+      strides: [c.s, c.s],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      filterShape: [c.k[0], c.k[1], c.x[3], c.cout],
+    }, `dW ${JSON.stringify(c)}`);
+  }
+});
+
+Deno.test("wasm Conv2DBackpropInput matches the cpu backend (fast path at stride 1, native otherwise)", async () => {
+  let seed = 100;
+  for (const c of CONV_CASES) {
+    const ho = outSize(c.x[1], c.k[0], c.s, c.pad);
+    const wo = outSize(c.x[2], c.k[1], c.s, c.pad);
+    const inputs = randomInputs(seed++, {
+      dy: [c.x[0], ho, wo, c.cout],
+      filter: [c.k[0], c.k[1], c.x[3], c.cout],
+    });
+    await compareKernel("Conv2DBackpropInput", inputs, {
+      strides: [c.s, c.s],
+      pad: c.pad,
+      dataFormat: "NHWC",
+      inputShape: c.x,
+    }, `dx ${JSON.stringify(c)}`);
+  }
+});
+
+Deno.test("wasm BatchMatMul matches the cpu backend with every transpose combination", async () => {
+  let seed = 200;
+  const cases: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
+    { a: [7, 5], b: [7, 3], tA: true, tB: false }, // dense dW = x^T dy
+    { a: [4, 3], b: [6, 3], tA: false, tB: true }, // dense dx = dy W^T
+    { a: [300, 4], b: [6, 4], tA: false, tB: true }, // takes the C^T route
+    { a: [5, 4], b: [3, 5], tA: true, tB: true },
+    { a: [1, 5, 4], b: [1, 5, 3], tA: true, tB: false }, // rank 3, batch 1
+    { a: [2, 5, 4], b: [2, 3, 4], tA: false, tB: true }, // batch 2: native kernel
+    { a: [4, 5], b: [5, 3], tA: false, tB: false },
+  ];
+  for (const c of cases) {
+    const inputs = randomInputs(seed++, { a: c.a, b: c.b });
+    await compareKernel(
+      "BatchMatMul",
+      inputs,
+      { transposeA: c.tA, transposeB: c.tB },
+      `matMul ${JSON.stringify(c)}`,
+    );
+  }
+});
+
+Deno.test("wasm AvgPoolGrad matches the cpu backend for tiling and non-tiling windows", async () => {
+  let seed = 300;
+  const cases: { x: number[]; f: number; s: number; pad: "same" | "valid" }[] = [
+    { x: [2, 8, 6, 3], f: 2, s: 2, pad: "valid" }, // the paper's pooling: fast path
+    { x: [2, 8, 6, 3], f: 2, s: 2, pad: "same" },
+    { x: [1, 9, 9, 2], f: 3, s: 3, pad: "valid" },
+    { x: [2, 7, 7, 3], f: 2, s: 2, pad: "valid" }, // odd size: native kernel
+    { x: [1, 6, 6, 2], f: 3, s: 1, pad: "same" }, // overlapping windows: native
+  ];
+  for (const c of cases) {
+    const ho = outSize(c.x[1], c.f, c.s, c.pad);
+    const wo = outSize(c.x[2], c.f, c.s, c.pad);
+    const inputs = randomInputs(seed++, { dy: [c.x[0], ho, wo, c.x[3]], input: c.x });
+    await compareKernel(
+      "AvgPoolGrad",
+      inputs,
+      { filterSize: [c.f, c.f], strides: [c.s, c.s], pad: c.pad },
+      `avgPoolGrad ${JSON.stringify(c)}`,
+    );
+  }
+});
+
+Deno.test("a small conv/pool/dense network has the same gradients on wasm as on cpu", async () => {
+  const want = await smallNetworkGradients("cpu");
+  const got = await smallNetworkGradients("wasm");
+  want.forEach((w, i) => assertClose(got[i], w, `gradient of weight ${i}`));
+});
