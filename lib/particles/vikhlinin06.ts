@@ -1,0 +1,89 @@
+/**
+ * Gas density profile of Vikhlinin et al. (2006, ApJ 640, 691), eq. 3:
+ *
+ *   n_p n_e = n0^2 (r/rc)^-alpha / (1 + r^2/rc^2)^(3 beta - alpha/2)
+ *             / (1 + r^gamma/rs^gamma)^(eps/gamma)
+ *           + n02^2 / (1 + r^2/rc2^2)^(3 beta2),
+ *
+ * with gamma = 3 fixed as in the paper. The second (cool-core) term is present
+ * in a fraction of clusters. Here the profile is used for its *shape*; the
+ * normalisation is fixed by the gas mass (see `cluster.ts`), so `n0` is 1 and
+ * `n02` is given relative to it.
+ *
+ * @module
+ */
+import type { Rng } from "../random/mod.ts";
+
+/** Parameters of the Vikhlinin et al. (2006) profile, radii in Mpc. */
+export interface Vikhlinin06Params {
+  /** Core radius rc [Mpc]. */
+  rcMpc: number;
+  /** Inner slope alpha (cusp of n_p n_e). */
+  alpha: number;
+  /** beta of the beta-model part. */
+  beta: number;
+  /** Steepening radius rs [Mpc]. */
+  rsMpc: number;
+  /** Outer steepening eps (0 <= eps < 5 in the paper's fits). */
+  eps: number;
+  /** gamma (3 in Vikhlinin et al. 2006). */
+  gamma: number;
+  /** Cool-core amplitude n02/n0 (0 = no cool core). */
+  n02OverN0: number;
+  /** Cool-core radius rc2 [Mpc]. */
+  rc2Mpc: number;
+  /** beta2 of the cool-core term. */
+  beta2: number;
+}
+
+/**
+ * n_p n_e (r) in units of n0^2 (Vikhlinin et al. 2006 eq. 3).
+ *
+ * @param rMpc Radius [Mpc] (> 0).
+ * @param p Profile parameters.
+ */
+export function vikhlinin06NpNe(rMpc: number, p: Vikhlinin06Params): number {
+  const x = rMpc / p.rcMpc;
+  const main = Math.pow(x, -p.alpha) / Math.pow(1 + x * x, 3 * p.beta - p.alpha / 2) /
+    Math.pow(1 + Math.pow(rMpc / p.rsMpc, p.gamma), p.eps / p.gamma);
+  if (p.n02OverN0 <= 0) return main;
+  const x2 = rMpc / p.rc2Mpc;
+  return main + (p.n02OverN0 * p.n02OverN0) / Math.pow(1 + x2 * x2, 3 * p.beta2);
+}
+
+/** Options of {@linkcode drawVikhlinin06Params}. */
+export interface DrawVikhlinin06Options {
+  /** Probability that the cluster has a cool core. Default 0.4. */
+  coolCoreFraction?: number;
+}
+
+/**
+ * Draw per-cluster profile parameters, in units of r500 (mock-universe.md §3;
+ * ranges from the fits of Vikhlinin et al. 2006, Table 2, rescaled by r500):
+ * rc ~ U(0.1, 0.2) r500, beta ~ U(0.6, 0.7), rs ~ U(0.8, 1.2) r500,
+ * eps ~ U(2.5, 3.5), gamma = 3. Non-cool-core clusters have alpha ~ U(0, 0.3)
+ * and no second term; cool cores (probability 0.4) have alpha ~ U(0.5, 1.2),
+ * n02/n0 ~ U(1.5, 4), rc2 ~ U(0.02, 0.04) r500, beta2 = 1.
+ */
+export function drawVikhlinin06Params(
+  r500Mpc: number,
+  rng: Rng,
+  options: DrawVikhlinin06Options = {},
+): Vikhlinin06Params & { coolCore: boolean } {
+  if (!(r500Mpc > 0)) {
+    throw new RangeError(`Cannot draw gas profile: r500Mpc must be > 0, got ${r500Mpc}`);
+  }
+  const coolCore = rng.random() < (options.coolCoreFraction ?? 0.4);
+  return {
+    rcMpc: rng.uniform(0.1, 0.2) * r500Mpc,
+    beta: rng.uniform(0.6, 0.7),
+    rsMpc: rng.uniform(0.8, 1.2) * r500Mpc,
+    eps: rng.uniform(2.5, 3.5),
+    gamma: 3,
+    alpha: coolCore ? rng.uniform(0.5, 1.2) : rng.uniform(0, 0.3),
+    n02OverN0: coolCore ? rng.uniform(1.5, 4) : 0,
+    rc2Mpc: rng.uniform(0.02, 0.04) * r500Mpc,
+    beta2: 1,
+    coolCore,
+  };
+}
