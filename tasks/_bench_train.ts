@@ -1,0 +1,265 @@
+/**
+ * Training throughput of the paper's single-channel CNN (120x120 inputs,
+ * batch 50, RMSprop lr 0.01, MSE on log10 mass) on each TensorFlow.js backend
+ * that runs here, the per-piece timings of a WASM training step, and the same
+ * network in PyTorch (`scripts/bench_torch.py`) in the same run.
+ *
+ * Standalone: `deno run -A tasks/_bench_train.ts [--backends wasm,cpu,webgpu]
+ * [--batches N] [--no-torch]`; `deno task bench` imports {@linkcode benchTrain}.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { parseArgs } from "node:util";
+import { type BackendInfo, probeWebGpu, setupBackend } from "../lib/backend/mod.ts";
+import { buildSingleChannelModel } from "../lib/model/mod.ts";
+import { Rng } from "../lib/random/mod.ts";
+
+/** One benchmark number. */
+export interface BenchResult {
+  label: string;
+  value: number;
+  unit: string;
+}
+
+/** A tfjs backend the benchmark can time. */
+export type BenchBackend = "wasm" | "cpu" | "webgpu";
+
+/** Options of {@linkcode benchTrain}. */
+export interface BenchTrainOptions {
+  /** Backends to time, in order. Default: wasm, cpu, webgpu (webgpu only if an adapter exists). */
+  backends?: BenchBackend[];
+  /** Timed batches of 50 on WASM (the others time 1 batch). Default 4. */
+  batches?: number;
+  /** Run `scripts/bench_torch.py` for the PyTorch comparison when torch imports. Default true. */
+  torch?: boolean;
+  /** Print progress lines to stderr. Default false. */
+  verbose?: boolean;
+}
+
+const BATCH = 50;
+const SIZE = 120;
+
+function randomBatch(seed: number, n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const rng = new Rng(seed);
+  const xs = new Float32Array(n * SIZE * SIZE);
+  for (let i = 0; i < xs.length; i++) xs[i] = rng.normal();
+  const ys = new Float32Array(n);
+  for (let i = 0; i < n; i++) ys[i] = rng.uniform(-0.5, 1);
+  return { x: tf.tensor4d(xs, [n, SIZE, SIZE, 1]), y: tf.tensor2d(ys, [n, 1]) };
+}
+
+/** Images per second of `trainOnBatch` on the current backend, warm-up excluded. */
+async function trainThroughput(warmup: number, batches: number): Promise<number> {
+  const model = buildSingleChannelModel({ seed: 0 });
+  model.compile({ optimizer: tf.train.rmsprop(0.01), loss: "meanSquaredError" });
+  const { x, y } = randomBatch(1, BATCH);
+  try {
+    for (let i = 0; i < warmup; i++) await model.trainOnBatch(x, y);
+    const t0 = performance.now();
+    for (let i = 0; i < batches; i++) await model.trainOnBatch(x, y);
+    return (batches * BATCH) / ((performance.now() - t0) / 1000);
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
+/** Milliseconds per call of `f` (after one untimed call), disposing its result. */
+async function timeMs(f: () => tf.Tensor | tf.Tensor[], repeats: number): Promise<number> {
+  const run = async () => {
+    const out = f();
+    const list = Array.isArray(out) ? out : [out];
+    await Promise.all(list.map((t) => t.data()));
+    tf.dispose(list);
+  };
+  await run();
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) await run();
+  return (performance.now() - t0) / repeats;
+}
+
+/**
+ * The pieces of one WASM training step for a batch of 50: the forward pass of
+ * the whole network, the three convolution filter gradients and the two
+ * convolution input gradients (conv1's input needs none), run as kernels on
+ * tensors of the network's shapes.
+ */
+async function wasmPieces(repeats: number): Promise<BenchResult[]> {
+  const model = buildSingleChannelModel({ seed: 0 });
+  const { x, y } = randomBatch(2, BATCH);
+  const rng = new Rng(3);
+  const rand = (shape: number[]) => {
+    const a = new Float32Array(shape.reduce((p, q) => p * q, 1));
+    for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+    return tf.tensor(a, shape);
+  };
+  // [input side, input channels, output channels] of conv1..conv3 ("same" padding).
+  const layers = [[120, 1, 16], [60, 16, 32], [30, 32, 64]];
+  const xs = layers.map(([h, ci]) => rand([BATCH, h, h, ci]));
+  const dys = layers.map(([h, , co]) => rand([BATCH, h, h, co]));
+  const ws = layers.map(([, ci, co]) => rand([3, 3, ci, co]));
+  const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC" };
+  const run = (name: string, inputs: tf.NamedTensorMap, a: Record<string, unknown>) =>
+    tf.engine().runKernel(name, inputs, { ...attrs, ...a } as tf.NamedAttrMap) as tf.Tensor;
+  try {
+    const forward = await timeMs(() => model.predict(x) as tf.Tensor, repeats);
+    const filterGrad = await timeMs(
+      () =>
+        layers.map((_, i) =>
+          run("Conv2DBackpropFilter", { x: xs[i], dy: dys[i] }, { filterShape: ws[i].shape })
+        ),
+      repeats,
+    );
+    const inputGrad = await timeMs(
+      () =>
+        [1, 2].map((i) =>
+          run("Conv2DBackpropInput", { dy: dys[i], filter: ws[i] }, { inputShape: xs[i].shape })
+        ),
+      repeats,
+    );
+    return [
+      { label: "wasm forward pass, batch of 50", value: forward, unit: "ms" },
+      {
+        label: "wasm conv filter gradients (3 layers), batch of 50",
+        value: filterGrad,
+        unit: "ms",
+      },
+      { label: "wasm conv input gradients (2 layers), batch of 50", value: inputGrad, unit: "ms" },
+    ];
+  } finally {
+    tf.dispose([x, y, ...xs, ...dys, ...ws]);
+    model.dispose();
+  }
+}
+
+/** The first Python that imports torch, or undefined. */
+async function findTorchPython(): Promise<string | undefined> {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    try {
+      const { success } = await new Deno.Command(py, {
+        args: ["-c", "import torch"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (success) return py;
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
+}
+
+async function torchThroughput(batches: number): Promise<BenchResult[]> {
+  const py = await findTorchPython();
+  if (py === undefined) return [];
+  const script = new URL("../scripts/bench_torch.py", import.meta.url).pathname;
+  const out = await new Deno.Command(py, {
+    args: [script, "--batches", String(batches), "--threads", "2"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new TypeError(
+      `scripts/bench_torch.py failed: ${new TextDecoder().decode(out.stderr).trim()}`,
+    );
+  }
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  const r = JSON.parse(lines[lines.length - 1]) as { images_per_s: number; torch: string };
+  return [{
+    label: `PyTorch ${r.torch} CPU (2 threads) training`,
+    value: r.images_per_s,
+    unit: "images/s",
+  }];
+}
+
+/**
+ * Time the paper's single-channel network's training on each backend and in
+ * PyTorch; returns images/s per backend, the WASM step's pieces in ms, and the
+ * ratio of WASM to PyTorch throughput (when PyTorch ran).
+ */
+export async function benchTrain(options: BenchTrainOptions = {}): Promise<BenchResult[]> {
+  const batches = options.batches ?? 4;
+  if (!Number.isInteger(batches) || batches < 1) {
+    throw new RangeError(
+      `Cannot benchmark training: batches must be an integer >= 1, got ${batches}`,
+    );
+  }
+  const log = (s: string) => {
+    if (options.verbose === true) console.error(s);
+  };
+  let backends = options.backends;
+  if (backends === undefined) {
+    backends = ["wasm", "cpu"];
+    if (await probeWebGpu() !== undefined) backends.push("webgpu");
+  }
+  const previous = tf.getBackend();
+  const results: BenchResult[] = [];
+  let wasmRate: number | undefined;
+  for (const name of backends) {
+    const info: BackendInfo = await setupBackend(name, { quiet: true });
+    const where = info.adapter === undefined
+      ? name
+      : `${name} (${info.adapter}${info.isFallbackAdapter ? ", software" : ""})`;
+    log(`bench: training on ${where} ...`);
+    // WASM: 1 warm-up + `batches` timed batches; cpu and webgpu are slow: 1 + 1.
+    const rate = await trainThroughput(1, name === "wasm" ? batches : 1);
+    results.push({ label: `tfjs ${where} training`, value: rate, unit: "images/s" });
+    if (name === "wasm") {
+      wasmRate = rate;
+      log("bench: timing the pieces of a WASM step ...");
+      results.push(...await wasmPieces(2));
+    }
+  }
+  if (previous) await tf.setBackend(previous);
+  if (options.torch !== false) {
+    log("bench: PyTorch ...");
+    const torch = await torchThroughput(Math.max(batches, 3));
+    results.push(...torch);
+    if (torch.length > 0 && wasmRate !== undefined) {
+      results.push({
+        label: "tfjs wasm (1 thread) / PyTorch (2 threads) training throughput",
+        value: wasmRate / torch[0].value,
+        unit: "ratio",
+      });
+    }
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      backends: { type: "string" },
+      batches: { type: "string", default: "4" },
+      "no-torch": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "Usage: deno run -A tasks/_bench_train.ts [--backends wasm,cpu,webgpu] [--batches N] [--no-torch]",
+    );
+    Deno.exit(0);
+  }
+  if (Deno.env.get("XDG_RUNTIME_DIR") === undefined) {
+    Deno.env.set("XDG_RUNTIME_DIR", await Deno.makeTempDir({ prefix: "xdg-" }));
+  }
+  const backends = values.backends?.split(",").map((s) => {
+    if (s !== "wasm" && s !== "cpu" && s !== "webgpu") {
+      throw new RangeError(`Unknown backend "${s}" in --backends: expected wasm, cpu, webgpu`);
+    }
+    return s as BenchBackend;
+  });
+  const batches = Number(values.batches);
+  const results = await benchTrain({
+    backends,
+    batches,
+    torch: !values["no-torch"],
+    verbose: true,
+  });
+  for (const r of results) {
+    console.log(`${r.label.padEnd(66)} ${r.value.toFixed(r.unit === "ratio" ? 2 : 1)} ${r.unit}`);
+  }
+}
