@@ -21,6 +21,7 @@ export * from "./eisenstein_hu98.ts";
 export * from "./power_spectrum.ts";
 export * from "./tinker08.ts";
 export * from "./tinker10.ts";
+export * from "./correlation.ts";
 export * from "./duffy08.ts";
 export * from "./nfw.ts";
 export * from "./velliscig14.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Cosmology } from "../cosmology/mod.ts";
 import { WMAP9_BAHAMAS } from "../cosmology/mod.ts";
-import { DELTA_C, tinker10Bias, tinker10BiasNu } from "./tinker10.ts";
+import { DELTA_C, makeTinker10BiasInterpolator, tinker10Bias, tinker10BiasNu } from "./tinker10.ts";
 import { sigmaM } from "./power_spectrum.ts";
 
 function assertRel(actual: number, expected: number, tol: number, what: string) {
@@ -56,4 +56,13 @@ Deno.test("tinker10Bias() rejects bad input with RangeError", () => {
   assert.throws(() => tinker10Bias(1e14, -1, WMAP9_BAHAMAS), RangeError);
   assert.throws(() => tinker10BiasNu(0), RangeError);
   assert.throws(() => tinker10BiasNu(1, { deltaMean: 50 }), RangeError);
+});
+
+Deno.test("makeTinker10BiasInterpolator() reproduces tinker10Bias() to 1e-5", () => {
+  const f = makeTinker10BiasInterpolator(12, 15.5, 0.05, WMAP9_BAHAMAS);
+  for (let lm = 12.013; lm < 15.5; lm += 0.137) {
+    const exact = tinker10Bias(10 ** lm, 0.05, WMAP9_BAHAMAS);
+    assert.ok(Math.abs(f(10 ** lm) / exact - 1) < 1e-5, `log M = ${lm}`);
+  }
+  assert.equal(f(1e9), f(1e12)); // clamped
 });
