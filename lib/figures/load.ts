@@ -1,0 +1,147 @@
+/**
+ * Readers that turn the toolkit's files (dataset directory, training runs)
+ * into the plain inputs of the figure builders. Each throws an Error naming
+ * the missing or malformed file.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { readCsv } from "../io/mod.ts";
+import { readPredictions } from "../evaluate/mod.ts";
+import { type NetworkKind, NETWORKS, TRACERS } from "../types/mod.ts";
+import type { Fig01Cluster } from "./fig01_mass_distribution.ts";
+import { DMO_BIN_EDGES_LOG10 } from "./fig01_mass_distribution.ts";
+import {
+  FIG02_MASS_RANGES_LOG10,
+  type Fig02CatalogRow,
+  type Fig02Cluster,
+  selectFig02Images,
+} from "./fig02_images.ts";
+import type { LearningCurve } from "./fig04_learning_curves.ts";
+import type { MassPairs } from "./fig05_pred_vs_true.ts";
+import { readNpyRows } from "./_npy_rows.ts";
+
+/** True when `path` exists (file or directory). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+function num(row: Record<string, string | number>, col: string, path: string, i: number): number {
+  const v = row[col];
+  if (typeof v !== "number") {
+    throw new TypeError(
+      `Cannot read ${path}: row ${i + 2} has no numeric ${col} (got ${JSON.stringify(v)})`,
+    );
+  }
+  return v;
+}
+
+/** The catalogue's rows as Fig. 2 needs them (`DIR/catalog.csv`). */
+export async function readCatalogRows(dataDir: string): Promise<Fig02CatalogRow[]> {
+  const path = join(dataDir, "catalog.csv");
+  const rows = await readCsv(path);
+  return rows.map((r, i) => ({
+    image: num(r, "image", path, i),
+    cluster: num(r, "cluster", path, i),
+    projection: num(r, "projection", path, i),
+    m200Msun: num(r, "m200_msun", path, i),
+  }));
+}
+
+/**
+ * One {@linkcode Fig01Cluster} per cluster of `DIR/catalog.csv` (projections
+ * collapsed). When the catalogue also has a `dmo_bin` or `m200_dmo_msun`
+ * column, the DMO selection bin is filled in.
+ */
+export async function readFig01Clusters(dataDir: string): Promise<Fig01Cluster[]> {
+  const path = join(dataDir, "catalog.csv");
+  const rows = await readCsv(path);
+  const byCluster = new Map<number, Fig01Cluster>();
+  rows.forEach((r, i) => {
+    const c = num(r, "cluster", path, i);
+    if (byCluster.has(c)) return;
+    const out: Fig01Cluster = { m200Msun: num(r, "m200_msun", path, i) };
+    if (typeof r.dmo_bin === "number") out.dmoBin = r.dmo_bin;
+    else if (typeof r.m200_dmo_msun === "number" && r.m200_dmo_msun > 0) {
+      const e = DMO_BIN_EDGES_LOG10;
+      const k = Math.floor((Math.log10(r.m200_dmo_msun) - e[0]) / (e[1] - e[0]) + 1e-9);
+      out.dmoBin = k;
+    }
+    byCluster.set(c, out);
+  });
+  return [...byCluster.values()];
+}
+
+/**
+ * The four Fig. 2 clusters (one per mass range, see
+ * {@linkcode selectFig02Images}) with their four tracer images, reading only
+ * those rows of the `images_*.npy` files.
+ */
+export async function readFig02Clusters(
+  dataDir: string,
+  options: { rangesLog10?: readonly (readonly [number, number])[] } = {},
+): Promise<Fig02Cluster[]> {
+  const catalog = await readCatalogRows(dataDir);
+  const chosen = selectFig02Images(catalog, {
+    rangesLog10: options.rangesLog10 ?? FIG02_MASS_RANGES_LOG10,
+  });
+  if (chosen.length === 0) {
+    throw new RangeError(
+      `Cannot build Fig. 2: no projection-0 image of ${dataDir}/catalog.csv lies in the mass ranges`,
+    );
+  }
+  const images = await Promise.all(
+    TRACERS.map((t) => readNpyRows(join(dataDir, `images_${t}.npy`), chosen.map((c) => c.image))),
+  );
+  return chosen.map((c, k) => ({
+    cluster: c.cluster,
+    m200Msun: c.m200Msun,
+    label: `${c.rangeLog10[0]}–${c.rangeLog10[1]}: log M200 = ${Math.log10(c.m200Msun).toFixed(2)}`,
+    images: {
+      star: images[0].rows[k],
+      fxs: images[1].rows[k],
+      fxb: images[2].rows[k],
+      ypar: images[3].rows[k],
+    },
+  }));
+}
+
+/** Read a run's `history.csv` (header `epoch,loss,val_loss,lr,seconds,images_per_s`). */
+export async function readLearningCurve(path: string): Promise<LearningCurve> {
+  const rows = await readCsv(path);
+  if (rows.length === 0) throw new RangeError(`Cannot read ${path}: no epochs`);
+  return {
+    epoch: rows.map((r, i) => num(r, "epoch", path, i)),
+    valLoss: rows.map((r, i) => num(r, "val_loss", path, i)),
+  };
+}
+
+/** The learning curves of every network with a `RUNS/<network>/history.csv`. */
+export async function readLearningCurves(
+  runsDir: string,
+): Promise<Partial<Record<NetworkKind, LearningCurve>>> {
+  const out: Partial<Record<NetworkKind, LearningCurve>> = {};
+  for (const n of NETWORKS) {
+    const path = join(runsDir, n, "history.csv");
+    if (await exists(path)) out[n] = await readLearningCurve(path);
+  }
+  return out;
+}
+
+/** The test-set predictions of every network with a `RUNS/<network>/predictions.csv`. */
+export async function readMassPairs(
+  runsDir: string,
+): Promise<Partial<Record<NetworkKind, MassPairs>>> {
+  const out: Partial<Record<NetworkKind, MassPairs>> = {};
+  for (const n of NETWORKS) {
+    const path = join(runsDir, n, "predictions.csv");
+    if (await exists(path)) out[n] = await readPredictions(path);
+  }
+  return out;
+}

@@ -1,0 +1,358 @@
+/**
+ * `deno task figures`: write the paper's figures as Vega-Lite specs
+ * (`figNN.vl.json`), render each to SVG and PNG, and build the gallery page.
+ *
+ *     deno task figures [--data DIR] [--runs DIR] [--interpret DIR] [--out DIR]
+ *                       [--only fig01,fig05] [--no-png] [--quiet]
+ *
+ * Every figure whose inputs exist is written; the others are skipped with the
+ * missing file named. A figure whose inputs exist but whose builder fails is
+ * reported and makes the task exit with status 1 (after the rest are written).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import {
+  biasBins,
+  formatTable2Markdown,
+  type Table2Row,
+  table2Stats,
+} from "../lib/evaluate/mod.ts";
+import { ensureWritableDir, ProgressBar, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
+import { buildMultiChannelModel, buildSingleChannelModel } from "../lib/model/mod.ts";
+import { type NetworkKind, NETWORKS, TRACERS } from "../lib/types/mod.ts";
+import {
+  describeModel,
+  exists,
+  fig01MassDistribution,
+  fig02Images,
+  fig03Architecture,
+  fig04LearningCurves,
+  fig05PredVsTrue,
+  fig06BiasVsMass,
+  fig07BiasDistribution,
+  type GalleryEntry,
+  type GalleryIndex,
+  type GallerySkip,
+  type LayerInfo,
+  readFig01Clusters,
+  readFig02Clusters,
+  readLearningCurves,
+  readMassPairs,
+  renderSpec,
+  table2Json,
+  table2Spec,
+  type TopLevelSpec,
+  writeGallery,
+} from "../lib/figures/mod.ts";
+
+/** Where a figure's inputs live. */
+export interface FigureContext {
+  /** Dataset directory (`deno task simulate --out`). */
+  dataDir: string;
+  /** Training runs directory holding `<network>/history.csv`, `predictions.csv`, `model.json`. */
+  runsDir: string;
+  /** Interpretation output directory (`deno task interpret --out`). */
+  interpretDir: string;
+}
+
+/** What a builder returns: a spec, or a spec plus extra text files to write beside it. */
+export type FigureOutput = TopLevelSpec | { spec: TopLevelSpec; files: Record<string, string> };
+
+function hasFiles(out: FigureOutput): out is { spec: TopLevelSpec; files: Record<string, string> } {
+  return typeof out === "object" && out !== null && "files" in out && "spec" in out;
+}
+
+/** One figure of the registry. */
+export interface FigureEntry {
+  /** File stem: `fig01` -> `fig01.vl.json`, `fig01.svg`, `fig01.png`. */
+  id: string;
+  /** Caption in the gallery. */
+  title: string;
+  /** Why the figure cannot be made (a missing input), or `null` when it can. */
+  missing(ctx: FigureContext): Promise<string | null>;
+  /** Read the inputs and build the spec. */
+  build(ctx: FigureContext): Promise<FigureOutput>;
+}
+
+/** `null` when every path exists, else "missing <first absent path>". */
+export async function requireAll(paths: string[]): Promise<string | null> {
+  for (const p of paths) if (!(await exists(p))) return `missing ${p}`;
+  return null;
+}
+
+/** `null` when at least one path exists, else "missing all of <paths>". */
+export async function requireAny(paths: string[]): Promise<string | null> {
+  for (const p of paths) if (await exists(p)) return null;
+  return `missing all of ${paths.join(", ")}`;
+}
+
+const dataFiles = (c: FigureContext, names: string[]) => names.map((n) => join(c.dataDir, n));
+const runFiles = (c: FigureContext, name: string) => NETWORKS.map((n) => join(c.runsDir, n, name));
+
+/** Layers of a run's `model.json` (topology only, no weights), or `undefined` if absent. */
+async function layersFromRun(
+  runsDir: string,
+  networks: readonly NetworkKind[],
+): Promise<LayerInfo[] | undefined> {
+  for (const n of networks) {
+    const path = join(runsDir, n, "model.json");
+    if (!(await exists(path))) continue;
+    const json = JSON.parse(await Deno.readTextFile(path));
+    const model = await tf.models.modelFromJSON({ modelTopology: json.modelTopology });
+    try {
+      return describeModel(model);
+    } finally {
+      model.dispose();
+    }
+  }
+  return undefined;
+}
+
+/** Fig. 3's inputs: the trained models' topology when present, else fresh models from lib/model. */
+async function architectureLayers(
+  runsDir: string,
+): Promise<{ single: LayerInfo[]; multi: LayerInfo[] }> {
+  let single = await layersFromRun(runsDir, TRACERS);
+  let multi = await layersFromRun(runsDir, ["multi"]);
+  if (!single) {
+    const m = buildSingleChannelModel({ tracer: "star" });
+    single = describeModel(m);
+    m.dispose();
+  }
+  if (!multi) {
+    const m = buildMultiChannelModel();
+    multi = describeModel(m);
+    m.dispose();
+  }
+  return { single, multi };
+}
+
+async function table2Output(c: FigureContext): Promise<FigureOutput> {
+  const pairs = await readMassPairs(c.runsDir);
+  const rows: Partial<Record<NetworkKind, Table2Row>> = {};
+  for (const n of NETWORKS) {
+    const p = pairs[n];
+    if (p) rows[n] = table2Stats(p.mTrueMsun, p.mPredMsun);
+  }
+  return {
+    spec: table2Spec(rows),
+    files: {
+      "table2.md": formatTable2Markdown(rows),
+      "table2.json": JSON.stringify(table2Json(rows), null, 2) + "\n",
+    },
+  };
+}
+
+/**
+ * The figures, in order. Adding one is one entry; figures 8-11 (lib/figures
+ * `fig08*`..`fig11*`, engineer E) go here, e.g.
+ * `{ id: "fig08", title: "Fig. 8: ...", missing: (c) => requireAll([join(c.interpretDir, "star", "deepdream.npy")]), build: async (c) => fig08DeepDream(await readFig08Input(c.interpretDir)) },`
+ */
+export const FIGURES: FigureEntry[] = [
+  {
+    id: "fig01",
+    title: "Fig. 1: mass distribution of the cluster sample",
+    missing: (c) => requireAll(dataFiles(c, ["catalog.csv"])),
+    build: async (c) => fig01MassDistribution(await readFig01Clusters(c.dataDir)),
+  },
+  {
+    id: "fig02",
+    title: "Fig. 2: clusters of four mass ranges in the four tracers",
+    missing: (c) =>
+      requireAll(dataFiles(c, ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)])),
+    build: async (c) => fig02Images(await readFig02Clusters(c.dataDir)),
+  },
+  {
+    id: "fig03",
+    title: "Fig. 3: single-channel and multichannel CNN architectures",
+    missing: () => Promise.resolve(null),
+    build: async (c) => fig03Architecture(await architectureLayers(c.runsDir)),
+  },
+  {
+    id: "fig04",
+    title: "Fig. 4: learning curves (validation loss per epoch)",
+    missing: (c) => requireAny(runFiles(c, "history.csv")),
+    build: async (c) => fig04LearningCurves(await readLearningCurves(c.runsDir)),
+  },
+  {
+    id: "fig05",
+    title: "Fig. 5: predicted against true M200",
+    missing: (c) => requireAny(runFiles(c, "predictions.csv")),
+    build: async (c) => fig05PredVsTrue(await readMassPairs(c.runsDir)),
+  },
+  {
+    id: "fig06",
+    title: "Fig. 6: mass bias against true mass",
+    missing: (c) => requireAny(runFiles(c, "predictions.csv")),
+    build: async (c) => {
+      const pairs = await readMassPairs(c.runsDir);
+      const bins = Object.fromEntries(
+        Object.entries(pairs).map(([n, p]) => [n, biasBins(p.mTrueMsun, p.mPredMsun)]),
+      );
+      return fig06BiasVsMass(bins);
+    },
+  },
+  {
+    id: "fig07",
+    title: "Fig. 7: distribution of the mass bias in the central mass range",
+    missing: (c) => requireAny(runFiles(c, "predictions.csv")),
+    build: async (c) => fig07BiasDistribution(await readMassPairs(c.runsDir)),
+  },
+  {
+    id: "table2",
+    title: "Table 2: mean mass bias and scatter (ours beside the paper's)",
+    missing: (c) => requireAny(runFiles(c, "predictions.csv")),
+    build: table2Output,
+  },
+  // Figures 8-11 (engineer E's builders) are wired here by the lead, one entry each.
+];
+
+/** Options of {@linkcode runFigures}. */
+export interface RunFiguresOptions extends FigureContext {
+  /** Output folder (specs, SVG, PNG, gallery). */
+  outDir: string;
+  /** Only these ids; the gallery keeps the other figures already in `outDir`. Default: all. */
+  only?: readonly string[];
+  /** Render PNGs. Default true. */
+  png?: boolean;
+  /** No progress output. Default false. */
+  silent?: boolean;
+  /** The registry. Default {@linkcode FIGURES}. */
+  figures?: readonly FigureEntry[];
+}
+
+/** Result of {@linkcode runFigures}. */
+export interface RunFiguresResult extends GalleryIndex {
+  /** Figures whose inputs existed but whose build or render threw. */
+  failed: GallerySkip[];
+}
+
+/** Build, write and render every figure whose inputs exist, then the gallery. */
+export async function runFigures(options: RunFiguresOptions): Promise<RunFiguresResult> {
+  const registry = options.figures ?? FIGURES;
+  const only = options.only;
+  if (only) {
+    const unknown = only.filter((id) => !registry.some((f) => f.id === id));
+    if (unknown.length > 0) {
+      throw new RangeError(
+        `Unknown figure id(s) ${unknown.join(", ")}: expected some of ${
+          registry.map((f) => f.id).join(", ")
+        }`,
+      );
+    }
+  }
+  await ensureWritableDir(options.outDir);
+  const selected = registry.filter((f) => !only || only.includes(f.id));
+  const figures: GalleryEntry[] = [];
+  const skipped: GallerySkip[] = [];
+  const failed: GallerySkip[] = [];
+  const bar = new ProgressBar({
+    label: "figures",
+    total: selected.length,
+    unit: "fig",
+    silent: options.silent,
+  });
+  const log = (s: string) => options.silent || console.error(s);
+  for (const [k, fig] of selected.entries()) {
+    bar.update(k, fig.id);
+    const why = await fig.missing(options);
+    if (why !== null) {
+      skipped.push({ id: fig.id, title: fig.title, reason: why });
+      log(`${fig.id} skipped: ${why}`);
+      continue;
+    }
+    try {
+      const out = await fig.build(options);
+      const withFiles = hasFiles(out);
+      const spec = withFiles ? out.spec : out;
+      const files = withFiles ? out.files : {};
+      const specFile = `${fig.id}.vl.json`;
+      await writeJsonAtomic(join(options.outDir, specFile), spec);
+      for (const [name, text] of Object.entries(files)) {
+        await writeFileAtomic(join(options.outDir, name), text);
+      }
+      const png = options.png ?? true;
+      await renderSpec(spec, {
+        svgPath: join(options.outDir, `${fig.id}.svg`),
+        pngPath: png ? join(options.outDir, `${fig.id}.png`) : undefined,
+      });
+      figures.push({
+        id: fig.id,
+        title: fig.title,
+        spec: specFile,
+        svg: `${fig.id}.svg`,
+        ...(png ? { png: `${fig.id}.png` } : {}),
+      });
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      failed.push({ id: fig.id, title: fig.title, reason });
+      log(`${fig.id} FAILED: ${reason}`);
+    }
+  }
+  bar.done(`${figures.length} written, ${skipped.length} skipped, ${failed.length} failed`);
+  if (only) {
+    // Keep the figures of an earlier run that were not rebuilt, when their spec is still there.
+    const previous = join(options.outDir, "gallery.json");
+    if (await exists(previous)) {
+      const old = JSON.parse(await Deno.readTextFile(previous)) as GalleryIndex;
+      for (const e of old.figures ?? []) {
+        if (!only.includes(e.id) && (await exists(join(options.outDir, e.spec)))) figures.push(e);
+      }
+      const order = registry.map((f) => f.id);
+      figures.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    }
+  }
+  const index: GalleryIndex = { figures, skipped: [...skipped, ...failed] };
+  await writeGallery(options.outDir, index);
+  return { ...index, failed };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      data: { type: "string", default: "data" },
+      runs: { type: "string", default: "runs" },
+      interpret: { type: "string", default: "interpret" },
+      out: { type: "string", default: "figures" },
+      only: { type: "string" },
+      "no-png": { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "Usage: deno task figures [--data DIR] [--runs DIR] [--interpret DIR] [--out DIR] [--only fig01,fig05] [--no-png] [--quiet]\n" +
+        "Writes figNN.vl.json, figNN.svg, figNN.png, table2.{vl.json,md,json}, gallery.json and index.html into --out.",
+    );
+    Deno.exit(0);
+  }
+  try {
+    const result = await runFigures({
+      dataDir: values.data,
+      runsDir: values.runs,
+      interpretDir: values.interpret,
+      outDir: values.out,
+      only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+      png: !values["no-png"],
+      silent: values.quiet,
+    });
+    console.log(
+      `figures: ${result.figures.length} written to ${values.out} (${
+        result.figures.map((f) => f.id).join(", ") || "none"
+      }); ` +
+        `${
+          result.skipped.length - result.failed.length
+        } skipped; ${result.failed.length} failed. ` +
+        `Open ${values.out}/index.html through a web server, e.g. \`python3 -m http.server -d ${values.out}\`.`,
+    );
+    if (result.failed.length > 0) Deno.exit(1);
+  } catch (e) {
+    console.error(`figures: ${e instanceof Error ? e.message : e}`);
+    Deno.exit(1);
+  }
+}
