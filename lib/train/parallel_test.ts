@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { setupBackend } from "../backend/mod.ts";
+import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset_read/mod.ts";
+import { readCsv } from "../io/mod.ts";
+import { massToTarget } from "../model/mod.ts";
+import { LocalEngine, localRunner, ParallelEngine } from "./_engine.ts";
+import type { SplitArrays } from "./_runner.ts";
+import { loadTrainedModel, makeInputScaler, scalePixels, trainNetwork } from "./mod.ts";
+
+const root = await Deno.makeTempDir({ prefix: "c2_train_" });
+const dataDir = join(root, "data");
+await writeSyntheticDataset(dataDir, { clusters: 5, seed: 2, tracers: ["ypar"] });
+const ds = await loadDataset(dataDir, { tracer: "ypar" });
+await setupBackend("wasm", { quiet: true });
+
+Deno.test("two WASM workers give the single-process gradient of the full batch", async () => {
+  const scaling = makeInputScaler(ds.splits.train.images, { channels: ["ypar"] });
+  const splits = Object.fromEntries((["train", "val", "test"] as const).map((s) => {
+    const src = ds.splits[s];
+    const img = new Float32Array(new SharedArrayBuffer(src.images[0].length * 4));
+    return [s, {
+      n: src.n,
+      images: [scalePixels(src.images[0], scaling.channels[0], img)],
+      targets: massToTarget(src.m200Msun),
+    }];
+  })) as Record<"train" | "val" | "test", SplitArrays>;
+  const runner = localRunner("ypar", { seed: 4, dropout: 0 });
+  const local = new LocalEngine(runner, splits);
+  const params = runner.getParams();
+  const idx = Int32Array.from({ length: splits.train.n }, (_, i) => i);
+  const a = await local.gradients(params, idx, 11);
+  const par = await ParallelEngine.start(2, "ypar", { seed: 99, dropout: 0 }, splits);
+  try {
+    const b = await par.gradients(params, idx, 11);
+    assert.ok(Math.abs(b.lossSum / a.lossSum - 1) < 1e-5, `${b.lossSum} vs ${a.lossSum}`);
+    let gMax = 0, dMax = 0;
+    for (let i = 0; i < a.grads.length; i++) {
+      gMax = Math.max(gMax, Math.abs(a.grads[i]));
+      dMax = Math.max(dMax, Math.abs(a.grads[i] - b.grads[i]));
+    }
+    assert.ok(gMax > 0 && dMax / gMax < 1e-4, `max |diff| ${dMax} vs max |g| ${gMax}`);
+    const pv = await par.predict(params, "val");
+    const lv = await local.predict(params, "val");
+    for (let i = 0; i < pv.length; i++) assert.ok(Math.abs(pv[i] - lv[i]) < 1e-4);
+  } finally {
+    await par.close();
+    runner.model.dispose();
+  }
+});
+
+Deno.test("loadTrainedModel() predicts the run's test masses from raw images, differentiably", async () => {
+  const out = join(root, "load");
+  const res = await trainNetwork(ds, { outDir: out, epochs: 2, silent: true, workers: 2 });
+  const tm = await loadTrainedModel(out);
+  assert.equal(tm.kind, "ypar");
+  assert.deepEqual(tm.scaling, res.scaling);
+  const test = ds.splits.test;
+  const raw = tf.tensor4d(test.images[0].slice(0, 2 * IMAGE_PIXELS), [2, 120, 120, 1]);
+  const m = tm.predictMassMsun(raw).dataSync();
+  const rows = await readCsv(join(out, "predictions.csv"));
+  for (let k = 0; k < 2; k++) {
+    assert.equal(rows[k].image, test.image[k]);
+    assert.ok(
+      Math.abs(m[k] / (rows[k].m_pred_msun as number) - 1) < 1e-3,
+      `${m[k]} vs ${rows[k].m_pred_msun}`,
+    );
+  }
+  const g = tf.grad((x: tf.Tensor) => tm.predictMassMsun(x as tf.Tensor4D).sum())(raw);
+  const gd = g.dataSync();
+  assert.ok(gd.every(Number.isFinite) && gd.some((v) => v !== 0));
+  const training = JSON.parse(await Deno.readTextFile(join(out, "training.json")));
+  assert.equal(training.network, "ypar");
+  assert.equal(training.settings.workers, 2);
+  assert.equal(training.optimizer.learningRate, 0.01);
+  tf.dispose([raw, g]);
+  tm.model.dispose();
+});
+
+Deno.test("cleanup of the parallel test data", async () => {
+  await Deno.remove(root, { recursive: true });
+});

@@ -1,0 +1,103 @@
+/**
+ * RMSprop exactly as Keras 2 (the paper's framework, 2019) implements it, on
+ * plain Float32Arrays so that the data-parallel trainer can apply it to the
+ * averaged gradient outside any tfjs backend:
+ *
+ *     lr_t = lr / (1 + decay * t)            (t = updates done before this one)
+ *     a    = rho * a + (1 - rho) * g^2
+ *     p    = p - lr_t * g / (sqrt(a) + epsilon)
+ *
+ * with rho = 0.9 and epsilon = 1e-7 (Keras' defaults, `K.epsilon()`).
+ * Source: keras/optimizers.py, class RMSprop, Keras 2.2.4. (tfjs' own
+ * RMSPropOptimizer puts epsilon inside the square root and has no decay.)
+ *
+ * @module
+ */
+
+/** Options of {@linkcode KerasRmsprop}. */
+export interface RmspropOptions {
+  /** Initial learning rate (paper: 0.01). */
+  learningRate: number;
+  /** Keras-style time decay per update (paper: 1e-4). Default 0. */
+  decay?: number;
+  /** Discounting factor of the squared-gradient average. Default 0.9. */
+  rho?: number;
+  /** Added to the root-mean-square. Default 1e-7. */
+  epsilon?: number;
+}
+
+/** The serialisable state of a {@linkcode KerasRmsprop}. */
+export interface RmspropState {
+  /** Updates applied so far. */
+  iterations: number;
+  /** Running average of squared gradients, one value per parameter. */
+  meanSquare: Float32Array;
+}
+
+/** Keras-2 RMSprop with time-based learning-rate decay, on a flat parameter vector. */
+export class KerasRmsprop {
+  readonly learningRate: number;
+  readonly decay: number;
+  readonly rho: number;
+  readonly epsilon: number;
+  iterations = 0;
+  meanSquare: Float32Array;
+
+  /** @param nParams Length of the flat parameter vector. */
+  constructor(nParams: number, options: RmspropOptions) {
+    this.learningRate = options.learningRate;
+    this.decay = options.decay ?? 0;
+    this.rho = options.rho ?? 0.9;
+    this.epsilon = options.epsilon ?? 1e-7;
+    if (!(this.learningRate > 0)) {
+      throw new RangeError(
+        `Cannot make RMSprop: learningRate must be > 0, got ${this.learningRate}`,
+      );
+    }
+    if (!(this.decay >= 0)) {
+      throw new RangeError(`Cannot make RMSprop: decay must be >= 0, got ${this.decay}`);
+    }
+    this.meanSquare = new Float32Array(nParams);
+  }
+
+  /** The learning rate the next update will use: lr / (1 + decay * iterations). */
+  currentLearningRate(): number {
+    return this.learningRate / (1 + this.decay * this.iterations);
+  }
+
+  /** Apply one update to `params` in place, given the gradient of the loss. */
+  step(params: Float32Array, grads: Float32Array): void {
+    if (params.length !== this.meanSquare.length || grads.length !== params.length) {
+      throw new RangeError(
+        `Cannot apply RMSprop: ${params.length} params and ${grads.length} gradients, ` +
+          `optimizer has ${this.meanSquare.length}`,
+      );
+    }
+    const lr = this.currentLearningRate();
+    const { rho, epsilon } = this;
+    const a = this.meanSquare;
+    for (let i = 0; i < params.length; i++) {
+      const g = grads[i];
+      const ai = rho * a[i] + (1 - rho) * g * g;
+      a[i] = ai;
+      params[i] -= (lr * g) / (Math.sqrt(ai) + epsilon);
+    }
+    this.iterations++;
+  }
+
+  /** A copy of the state, for checkpoints. */
+  getState(): RmspropState {
+    return { iterations: this.iterations, meanSquare: this.meanSquare.slice() };
+  }
+
+  /** Restore a state saved by {@linkcode KerasRmsprop.getState}. */
+  setState(state: RmspropState): void {
+    if (state.meanSquare.length !== this.meanSquare.length) {
+      throw new RangeError(
+        `Cannot restore RMSprop: state has ${state.meanSquare.length} values, need ${this.meanSquare.length}`,
+      );
+    }
+    this.iterations = state.iterations;
+    this.meanSquare = state.meanSquare.slice();
+  }
+}

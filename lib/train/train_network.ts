@@ -1,0 +1,407 @@
+/**
+ * The training loop of Yan et al. (2020, §2.4): MSLE loss on M200 (eq. 11),
+ * RMSprop with learning rate 0.01 and Keras-style decay 1e-4 per step, batches
+ * of 50 shuffled every epoch, validation loss every epoch, and the weights of
+ * the epoch with the lowest validation loss kept as the final model.
+ *
+ * A run directory receives `history.csv`, `model.json` + `weights.bin` (best
+ * weights, rewritten whenever the validation loss improves), `predictions.csv`
+ * (test split, best weights) and `training.json`, plus `checkpoint.bin` after
+ * every epoch so that the same command, run again after a crash, resumes at
+ * the next epoch.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join, resolve } from "node:path";
+import { channelsOf, type LoadedDataset } from "../dataset_read/mod.ts";
+import {
+  ensureWritableDir,
+  formatCsv,
+  ProgressBar,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "../io/mod.ts";
+import {
+  DEFAULT_DROPOUT,
+  massToTarget,
+  MODEL_OUTPUT,
+  type ModelOptions,
+  outputToMassMsun,
+} from "../model/mod.ts";
+import { Rng } from "../random/mod.ts";
+import type { NetworkKind, Split } from "../types/mod.ts";
+import { type Checkpoint, readCheckpoint, writeCheckpoint } from "./_checkpoint.ts";
+import { type Engine, LocalEngine, localRunner, ParallelEngine } from "./_engine.ts";
+import { MSLE_PER_SQUARED_LOG10, type SplitArrays } from "./_runner.ts";
+import { KerasRmsprop } from "./rmsprop.ts";
+import { type InputScaling, makeInputScaler, scalePixels } from "./scaling.ts";
+import { saveModel } from "./trained_model.ts";
+
+/** Columns of `history.csv`. */
+export const HISTORY_COLUMNS = [
+  "epoch",
+  "loss",
+  "val_loss",
+  "lr",
+  "seconds",
+  "images_per_s",
+] as const;
+
+/** One row of `history.csv`. */
+export interface HistoryRow {
+  /** Epoch, 1-based. */
+  epoch: number;
+  /** Mean training loss (MSLE of eq. 11, natural log) over the epoch's batches, with dropout. */
+  loss: number;
+  /** Validation loss (MSLE, natural log) after the epoch, inference mode. */
+  val_loss: number;
+  /** Learning rate after the epoch's last update, lr / (1 + decay * iterations). */
+  lr: number;
+  /** Wall-clock seconds of the epoch (training and validation). */
+  seconds: number;
+  /** Training images per second (training steps only). */
+  images_per_s: number;
+}
+
+/** Options of {@linkcode trainNetwork}. */
+export interface TrainOptions {
+  /** Run directory (created; an existing checkpoint there is resumed). */
+  outDir: string;
+  /** Total epochs to train (paper: 1000). */
+  epochs: number;
+  /** Images per batch (paper: 50). Default 50. */
+  batchSize?: number;
+  /** RMSprop learning rate (paper: 0.01). Default 0.01. */
+  learningRate?: number;
+  /** Keras-style decay per update (paper: 1e-4). Default 1e-4. */
+  decay?: number;
+  /** Seed of weights, shuffling and dropout. Default 1. */
+  seed?: number;
+  /** Dropout fraction between dense layers. Default lib/model's DEFAULT_DROPOUT (0.2). */
+  dropout?: number;
+  /**
+   * 1: train in this process on the active tfjs backend (call setupBackend
+   * first). >= 2: data parallel over that many Deno workers, each with its
+   * own single-threaded WASM backend. Default 1.
+   */
+  workers?: number;
+  /** Resume from `outDir/checkpoint.bin` when present. Default true. */
+  resume?: boolean;
+  /** Hide the progress bar. Default false. */
+  silent?: boolean;
+  /** Backend description recorded in training.json. Default: tf.getBackend() or "wasm workers". */
+  backendLabel?: string;
+  /** Called after every epoch (after the checkpoint is written). */
+  onEpoch?: (row: HistoryRow, info: { numTensors: number[] }) => void | Promise<void>;
+}
+
+/** What {@linkcode trainNetwork} returns. */
+export interface TrainResult {
+  outDir: string;
+  kind: NetworkKind;
+  history: HistoryRow[];
+  bestEpoch: number;
+  bestValLoss: number;
+  /** First epoch trained by this call (1 for a fresh run, > 1 when resumed). */
+  startEpoch: number;
+  scaling: InputScaling;
+  /** Test-split predictions with the best weights. */
+  predictions: {
+    image: Int32Array;
+    cluster: Int32Array;
+    mTrueMsun: Float64Array;
+    mPredMsun: Float64Array;
+  };
+}
+
+const SPLITS: readonly Split[] = ["train", "val", "test"];
+
+function scaleSplits(ds: LoadedDataset, scaling: InputScaling): Record<Split, SplitArrays> {
+  const out = {} as Record<Split, SplitArrays>;
+  for (const s of SPLITS) {
+    const src = ds.splits[s];
+    out[s] = {
+      n: src.n,
+      images: src.images.map((img, c) =>
+        scalePixels(
+          img,
+          scaling.channels[c],
+          new Float32Array(new SharedArrayBuffer(img.length * 4)),
+        )
+      ),
+      targets: massToTarget(src.m200Msun),
+    };
+  }
+  return out;
+}
+
+function msle(outputs: Float32Array, targets: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < outputs.length; i++) s += (outputs[i] - targets[i]) ** 2;
+  return (MSLE_PER_SQUARED_LOG10 * s) / outputs.length;
+}
+
+/**
+ * Train the network for `dataset.kind` on a dataset read by `loadDataset`,
+ * writing the run directory described in the module docs. Resumes from a
+ * checkpoint in `outDir` made with the same data and settings.
+ */
+export async function trainNetwork(
+  dataset: LoadedDataset,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const kind = dataset.kind;
+  const outDir = options.outDir;
+  const epochs = options.epochs;
+  const batchSize = options.batchSize ?? 50;
+  const learningRate = options.learningRate ?? 0.01;
+  const decay = options.decay ?? 1e-4;
+  const seed = options.seed ?? 1;
+  const dropout = options.dropout ?? DEFAULT_DROPOUT;
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new RangeError(`Cannot train: epochs must be an integer >= 1, got ${epochs}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`Cannot train: batchSize must be an integer >= 1, got ${batchSize}`);
+  }
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new RangeError(`Cannot train: workers must be an integer >= 1, got ${workers}`);
+  }
+  if (dataset.channels.join() !== channelsOf(kind).join()) {
+    throw new TypeError(
+      `Cannot train: dataset channels ${dataset.channels} do not match network ${kind}`,
+    );
+  }
+  await ensureWritableDir(outDir);
+  const ckPath = join(outDir, "checkpoint.bin");
+  const modelOptions: ModelOptions = { seed, dropout };
+  const fingerprint = {
+    network: kind,
+    dataDir: resolve(dataset.dir),
+    nTrain: dataset.splits.train.n,
+    nVal: dataset.splits.val.n,
+    nTest: dataset.splits.test.n,
+    batchSize,
+    learningRate,
+    decay,
+    seed,
+    dropout,
+  };
+
+  let ck: Checkpoint | null = options.resume === false ? null : await readCheckpoint(ckPath);
+  if (ck) {
+    for (const [k, v] of Object.entries(fingerprint)) {
+      if (k === "dataDir") continue; // the same data may be moved
+      if (ck.meta.fingerprint[k] !== v) {
+        throw new RangeError(
+          `Cannot resume ${ckPath}: it was made with ${k} = ${ck.meta.fingerprint[k]}, ` +
+            `this run has ${v}. Use another --out directory, or delete ${ckPath} to start afresh.`,
+        );
+      }
+    }
+  }
+  const scaling = (ck?.meta.scaling as InputScaling | undefined) ??
+    makeInputScaler(dataset.splits.train.images, { channels: dataset.channels });
+  const splits = scaleSplits(dataset, scaling);
+
+  // The main thread always holds a model: the local engine's, or one for saving.
+  const mainRunner = localRunner(kind, modelOptions);
+  let params: Float32Array = mainRunner.getParams();
+  const opt = new KerasRmsprop(params.length, { learningRate, decay });
+  let bestParams: Float32Array = params.slice();
+  let bestValLoss = Infinity;
+  let bestEpoch = 0;
+  let history: HistoryRow[] = [];
+  let startEpoch = 1;
+  if (ck) {
+    if (ck.meta.nParams !== params.length) {
+      throw new RangeError(
+        `Cannot resume ${ckPath}: it holds ${ck.meta.nParams} weights, the model has ${params.length}`,
+      );
+    }
+    params = ck.params;
+    opt.setState({ iterations: ck.meta.iterations, meanSquare: ck.meanSquare });
+    bestParams = ck.bestParams;
+    bestValLoss = ck.meta.bestValLoss;
+    bestEpoch = ck.meta.bestEpoch;
+    history = ck.meta.history as unknown as HistoryRow[];
+    startEpoch = ck.meta.epochsCompleted + 1;
+  }
+  ck = null;
+
+  const engine: Engine = workers === 1
+    ? new LocalEngine(mainRunner, splits)
+    : await ParallelEngine.start(workers, kind, modelOptions, splits);
+  const backendLabel = options.backendLabel ??
+    (workers === 1 ? tf.getBackend() : `wasm (${workers} workers, single-threaded each)`);
+  const nTrain = splits.train.n;
+  const stepsPerEpoch = Math.ceil(nTrain / batchSize);
+  const bar = new ProgressBar({
+    label: `train ${kind}`,
+    total: Math.max(0, epochs - startEpoch + 1) * nTrain,
+    unit: "img",
+    silent: options.silent ?? false,
+  });
+  const rootRng = new Rng(seed);
+  try {
+    for (let epoch = startEpoch; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      const order = Int32Array.from(rootRng.fork(epoch).shuffle([...Array(nTrain).keys()]));
+      let lossSum = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        const idx = order.subarray(s * batchSize, Math.min(nTrain, (s + 1) * batchSize));
+        const stepSeed = (rootRng.fork(epoch).fork(s + 1).nextUint32() & 0x3fffffff) + 1;
+        const g = await engine.gradients(params, idx, stepSeed);
+        const inv = 1 / idx.length;
+        for (let i = 0; i < g.grads.length; i++) g.grads[i] *= inv;
+        opt.step(params, g.grads);
+        lossSum += g.lossSum;
+        const done = (epoch - startEpoch) * nTrain + Math.min(nTrain, (s + 1) * batchSize);
+        const last = history[history.length - 1];
+        bar.update(
+          done,
+          `epoch ${epoch}/${epochs} loss ${
+            (lossSum / Math.min(nTrain, (s + 1) * batchSize)).toFixed(4)
+          }` +
+            (last ? ` val ${last.val_loss.toFixed(4)}` : ""),
+        );
+      }
+      const tTrain = performance.now();
+      const valOut = await engine.predict(params, "val");
+      const valLoss = msle(valOut, splits.val.targets);
+      const t1 = performance.now();
+      const row: HistoryRow = {
+        epoch,
+        loss: lossSum / nTrain,
+        val_loss: valLoss,
+        lr: opt.currentLearningRate(),
+        seconds: (t1 - t0) / 1000,
+        images_per_s: nTrain / ((tTrain - t0) / 1000),
+      };
+      if (!Number.isFinite(row.loss) || !Number.isFinite(valLoss)) {
+        throw new RangeError(
+          `Training diverged at epoch ${epoch} (loss ${row.loss}, val_loss ${valLoss}); ` +
+            `try a smaller learning rate`,
+        );
+      }
+      history.push(row);
+      if (valLoss < bestValLoss) {
+        bestValLoss = valLoss;
+        bestEpoch = epoch;
+        bestParams = params.slice();
+        mainRunner.setParams(bestParams);
+        await saveModel(mainRunner.model, {
+          dir: outDir,
+          metadata: { kind, inputScaling: scaling, modelOutput: MODEL_OUTPUT, epoch, valLoss },
+        });
+      }
+      await writeCheckpoint(ckPath, {
+        meta: {
+          version: 1,
+          epochsCompleted: epoch,
+          iterations: opt.iterations,
+          bestEpoch,
+          bestValLoss,
+          nParams: params.length,
+          fingerprint,
+          history: history as unknown as Record<string, number>[],
+          scaling,
+        },
+        params,
+        meanSquare: opt.meanSquare,
+        bestParams,
+      });
+      await writeFileAtomic(
+        join(outDir, "history.csv"),
+        formatCsv(history as unknown as Record<string, number>[], [...HISTORY_COLUMNS]),
+      );
+      if (options.onEpoch) await options.onEpoch(row, { numTensors: await engine.numTensors() });
+    }
+    bar.done(`best epoch ${bestEpoch}, val_loss ${bestValLoss.toFixed(4)}`);
+
+    // Final outputs with the best weights (also when nothing was left to train).
+    mainRunner.setParams(bestParams);
+    const testOut = await engine.predict(bestParams, "test");
+    const test = dataset.splits.test;
+    const mPred = outputToMassMsun(testOut);
+    await writeFileAtomic(
+      join(outDir, "predictions.csv"),
+      formatCsv(
+        Array.from({ length: test.n }, (_, k) => ({
+          image: test.image[k],
+          cluster: test.cluster[k],
+          m_true_msun: test.m200Msun[k],
+          m_pred_msun: mPred[k],
+        })),
+        ["image", "cluster", "m_true_msun", "m_pred_msun"],
+      ),
+    );
+    if (bestEpoch > 0 && history.length > 0) {
+      await saveModel(mainRunner.model, {
+        dir: outDir,
+        metadata: {
+          kind,
+          inputScaling: scaling,
+          modelOutput: MODEL_OUTPUT,
+          epoch: bestEpoch,
+          valLoss: bestValLoss,
+        },
+      });
+    }
+    await writeJsonAtomic(join(outDir, "training.json"), {
+      network: kind,
+      tracers: dataset.channels,
+      dataDir: resolve(dataset.dir),
+      images: { train: nTrain, val: splits.val.n, test: test.n },
+      inputScaling: scaling,
+      modelOutput: MODEL_OUTPUT,
+      loss: "MSLE of eq. (11): mean (ln M_pred - ln M_true)^2 (natural log)",
+      optimizer: {
+        name: "RMSprop (Keras 2)",
+        learningRate,
+        decay,
+        rho: opt.rho,
+        epsilon: opt.epsilon,
+        schedule: "lr_t = lr / (1 + decay * iterations)",
+        iterations: opt.iterations,
+      },
+      settings: {
+        epochs,
+        batchSize,
+        dropout,
+        seed,
+        workers,
+        shuffle: "per epoch, Rng(seed).fork(epoch)",
+      },
+      backend: backendLabel,
+      epochsCompleted: history.length,
+      bestEpoch,
+      bestValLoss,
+      finalValLoss: history[history.length - 1]?.val_loss ?? null,
+      meanImagesPerSecond: history.length
+        ? history.reduce((a, r) => a + r.images_per_s, 0) / history.length
+        : null,
+      finishedAt: new Date().toISOString(),
+    });
+    return {
+      outDir,
+      kind,
+      history,
+      bestEpoch,
+      bestValLoss,
+      startEpoch,
+      scaling,
+      predictions: {
+        image: test.image,
+        cluster: test.cluster,
+        mTrueMsun: test.m200Msun,
+        mPredMsun: mPred,
+      },
+    };
+  } finally {
+    await engine.close();
+    mainRunner.model.dispose();
+  }
+}

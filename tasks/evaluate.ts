@@ -1,0 +1,82 @@
+/**
+ * `deno task evaluate --runs RUNSDIR [--out FILE]`: Table 2 (mass bias and
+ * scatter in 10^13.25 < M_true < 10^14.5) and the Fig. 6 bias bins from
+ * `RUNSDIR/<network>/predictions.csv` of every network present. Writes
+ * `table2.json` (to FILE, default RUNSDIR/table2.json), `table2.md` (ours beside
+ * the paper's) and `bias_bins.json` beside it.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  BIAS_BIN_DEX,
+  CENTRAL_LOG10_MAX,
+  CENTRAL_LOG10_MIN,
+  evaluateRuns,
+  formatTable2Markdown,
+  PAPER_TABLE2,
+} from "../lib/evaluate/mod.ts";
+import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
+
+const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--out FILE]
+
+  --runs DIR   directory holding <network>/predictions.csv (star, fxs, fxb, ypar, multi)
+  --out FILE   where to write table2.json (default RUNSDIR/table2.json); table2.md and
+               bias_bins.json go beside it
+  -h, --help   this text`;
+
+if (import.meta.main) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        runs: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    console.error(`evaluate: ${(e as Error).message}\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  if (!values.runs) {
+    console.error(`evaluate: --runs RUNSDIR is required\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const out = values.out ?? join(values.runs, "table2.json");
+  const dir = dirname(out);
+  try {
+    await ensureWritableDir(dir);
+    const ev = await evaluateRuns(values.runs);
+    const definitions = {
+      centralRangeLog10Msun: [CENTRAL_LOG10_MIN, CENTRAL_LOG10_MAX],
+      meanLog10Ratio: "mean of log10(M_pred/M_true); Se = sample sd / sqrt(n)",
+      fractionalBiasPct: "100 (<M_pred/M_true> - 1); Se = 100 sample sd / sqrt(n)",
+      rmsScatterPct: "100 x sample standard deviation of M_pred/M_true - 1 (the paper's rms)",
+      rmsAboutZeroPct: "100 sqrt(<(M_pred/M_true - 1)^2>)",
+    };
+    await writeJsonAtomic(out, { definitions, table2: ev.table2, paper: PAPER_TABLE2 });
+    const md = formatTable2Markdown(ev.table2);
+    await writeFileAtomic(join(dir, "table2.md"), md);
+    await writeJsonAtomic(join(dir, "bias_bins.json"), {
+      binDex: BIAS_BIN_DEX,
+      definition: "per 0.25-dex bin of M_true: mean and sample sd of M_pred/M_true - 1, count",
+      bins: ev.biasBins,
+    });
+    console.log(md);
+    console.error(
+      `evaluate: wrote ${out}, ${join(dir, "table2.md")}, ${join(dir, "bias_bins.json")}`,
+    );
+  } catch (e) {
+    console.error(`evaluate: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
+}
