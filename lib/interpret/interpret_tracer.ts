@@ -238,8 +238,7 @@ export async function interpretTracer(
       } finally {
         x.dispose();
       }
-    }
-    report((r + 1) * perImage, k * perImage, `${tracer} image ${e.image} done`);
+    } else report((r + 1) * perImage, k * perImage, `${tracer} image ${e.image} resumed`);
     out.deepdream.set(arrays.subarray(0, size), r * size);
     out.gradient.set(arrays.subarray(size, 2 * size), r * size);
     out.mask.set(arrays.subarray(2 * size, 3 * size), r * size);
