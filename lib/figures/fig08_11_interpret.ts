@@ -38,6 +38,22 @@ export const INTERPRET_FIGURE_NUMBER: Readonly<Record<Tracer, number>> = {
   ypar: 11,
 };
 
+/** File stem of each tracer's figure in `deno task figures` (`fig08` ... `fig11`). */
+export const INTERPRET_FIGURE_ID: Readonly<Record<Tracer, string>> = {
+  star: "fig08",
+  fxs: "fig09",
+  fxb: "fig10",
+  ypar: "fig11",
+};
+
+/** Gallery caption of each tracer's figure. */
+export const INTERPRET_FIGURE_TITLE: Readonly<Record<Tracer, string>> = {
+  star: "Fig. 8: Deep Dream and Gaussian-mask maps of the stellar-mass network",
+  fxs: "Fig. 9: Deep Dream and Gaussian-mask maps of the soft X-ray network",
+  fxb: "Fig. 10: Deep Dream and Gaussian-mask maps of the bolometric X-ray network",
+  ypar: "Fig. 11: Deep Dream and Gaussian-mask maps of the Compton-y network",
+};
+
 /** A stack of `k` images `[k, H, W]` (as read from `images.npy`, `deepdream.npy`, `mask.npy`). */
 export interface InterpretFigureStack {
   data: ArrayLike<number>;

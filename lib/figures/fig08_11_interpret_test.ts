@@ -3,6 +3,7 @@ import { Rng } from "../random/mod.ts";
 import type { Tracer } from "../types/mod.ts";
 import { buildInterpretFigure, type InterpretFigureInput } from "./fig08_11_interpret.ts";
 import { compileSpec, renderSpec } from "./render.ts";
+import { vegaLiteSchemaErrors } from "./_schema.ts";
 
 /** A synthetic interpretation directory of 4 clusters (seeded). */
 function input(tracer: Tracer, galaxiesPerCluster: number[]): InterpretFigureInput {
@@ -82,18 +83,20 @@ Deno.test("buildInterpretFigure() gives Fig. 8 with 4 rows x 3 columns, R200 cir
   for (const q of core) assert.ok(Math.abs(Math.hypot(q.x, q.y) - 0.15 * 44 / 6) < 1e-4);
   const { warnings } = compileSpec(spec);
   assert.deepEqual(warnings, []);
+  assert.deepEqual(await vegaLiteSchemaErrors(spec), []);
   const bytes = new TextEncoder().encode(JSON.stringify(spec)).length;
   assert.ok(bytes < 2e6, `spec is ${bytes} bytes`);
   const { svg } = await renderSpec(spec);
   assert.equal((svg.match(/<image /g) ?? []).length, 12, "one raster per panel");
 });
 
-Deno.test("buildInterpretFigure() draws no galaxies for the gas tracers (Figs 9-11)", () => {
+Deno.test("buildInterpretFigure() draws no galaxies for the gas tracers (Figs 9-11)", async () => {
   for (const [tracer, fig] of [["fxs", 9], ["fxb", 10], ["ypar", 11]] as const) {
     const spec = buildInterpretFigure(input(tracer, [2, 2, 2, 2])) as Any;
     assert.match(spec.title.text, new RegExp(`^Fig\\. ${fig}:`));
     for (const c of circlesPerPanel(spec)) assert.deepEqual(c, { core: 1, r200: 1, galaxy: 0 });
     assert.deepEqual(compileSpec(spec).warnings, []);
+    assert.deepEqual(await vegaLiteSchemaErrors(spec), []);
   }
 });
 
