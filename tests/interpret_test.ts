@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
 import { readNpy } from "../lib/io/mod.ts";
@@ -19,6 +20,8 @@ import {
 import type { Tracer } from "../lib/types/mod.ts";
 
 await tf.setBackend("cpu");
+
+const TASK = fileURLToPath(new URL("../tasks/interpret.ts", import.meta.url));
 
 /** Typical pixel scale of each tracer in the fixture (its noise rms). */
 const SCALE: Record<Tracer, number> = { star: 2e11, fxs: 1e-15, fxb: 1e-15, ypar: 1e-8 };
@@ -144,6 +147,64 @@ Deno.test("interpretDataset() writes the interpretation directory and resumes af
     assert.equal(nets.star.counter.images, 4 * (3 + 1 + 25));
     assert.deepEqual((await readNpy(join(out, "star", "mask_grid.npy"))).shape, [4, 5, 5]);
     for (const n of Object.values(nets)) n.model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task interpret runs the paper's network from a saved run on the WASM backend", async () => {
+  const { buildSingleChannelModel, MODEL_OUTPUT } = await import("../lib/model/mod.ts");
+  const { makeInputScaler, saveModel } = await import("../lib/train/mod.ts");
+  const { writeJsonAtomic } = await import("../lib/io/mod.ts");
+  const dir = await Deno.makeTempDir({ prefix: "interpret_cli_" });
+  try {
+    const data = join(dir, "data"), runs = join(dir, "runs"), out = join(dir, "out");
+    await writeSyntheticDataset(data, { clusters: 20, seed: 4, tracers: ["fxs"] });
+    // An untrained paper network saved exactly as `deno task train` saves one.
+    const images = await readNpy(join(data, "images_fxs.npy"));
+    const inputScaling = makeInputScaler([Float32Array.from(images.data)], { channels: ["fxs"] });
+    const model = buildSingleChannelModel({ tracer: "fxs", seed: 2 });
+    await Deno.mkdir(join(runs, "fxs"), { recursive: true });
+    await saveModel(model, {
+      dir: join(runs, "fxs"),
+      metadata: { kind: "fxs", inputScaling, modelOutput: MODEL_OUTPUT, epoch: 0, valLoss: 0 },
+    });
+    await writeJsonAtomic(join(runs, "fxs", "training.json"), { network: "fxs", inputScaling });
+    model.dispose();
+
+    const args = ["run", "-A", TASK, "--data", data, "--runs", runs, "--out", out];
+    const opts = [
+      "--profile",
+      "smoke",
+      "--stride",
+      "24",
+      "--tracers",
+      "fxs",
+      "--backend",
+      "wasm",
+      "--quiet",
+    ];
+    const res = await new Deno.Command(Deno.execPath(), { args: [...args, ...opts] }).output();
+    const stderr = new TextDecoder().decode(res.stderr);
+    assert.equal(res.code, 0, stderr);
+    const sel: InterpretSelection = JSON.parse(
+      await Deno.readTextFile(join(out, "fxs", "selection.json")),
+    );
+    assert.equal(sel.settings.stride, 24);
+    assert.equal(sel.settings.iterations, 2);
+    assert.match(sel.settings.modelKey, /^[0-9a-f]{64}$/, "sha256 of model.json + weights.bin");
+    assert.equal(sel.backend, "wasm");
+    assert.deepEqual((await readNpy(join(out, "fxs", "mask.npy"))).shape, [4, 120, 120]);
+    const corr: CorrelationsFile = JSON.parse(
+      await Deno.readTextFile(join(out, "correlations.json")),
+    );
+    assert.deepEqual(Object.keys(corr.tracers), ["fxs"]);
+
+    const bad = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", TASK, "--runs", runs, "--out", out],
+    }).output();
+    assert.equal(bad.code, 2);
+    assert.match(new TextDecoder().decode(bad.stderr), /--data, --runs and --out are required/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
