@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { encodeNpy, formatCsv } from "../io/mod.ts";
+import { readNpyRows } from "./_npy_rows.ts";
+import { readFig01Clusters, readLearningCurve, readLearningCurves, readMassPairs } from "./load.ts";
+
+Deno.test("readNpyRows() returns exactly the requested images of a stack, in the order asked", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = Float32Array.from({ length: 5 * 3 * 2 }, (_, i) => i * 0.5);
+    await Deno.writeFile(join(dir, "a.npy"), encodeNpy({ shape: [5, 3, 2], data }));
+    const { shape, rows } = await readNpyRows(join(dir, "a.npy"), [4, 1]);
+    assert.deepEqual(shape, [5, 3, 2]);
+    assert.deepEqual([...rows[0]], [...data.subarray(24, 30)]);
+    assert.deepEqual([...rows[1]], [...data.subarray(6, 12)]);
+    await assert.rejects(() => readNpyRows(join(dir, "a.npy"), [5]), /has 5 rows/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readFig01Clusters() keeps one row per cluster and derives the DMO bin from m200_dmo_msun", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = [0, 1, 2, 3].flatMap((p) => [
+      { image: p, cluster: 7, projection: p, m200_msun: 3e13, m200_dmo_msun: 3.3e13 },
+      { image: 4 + p, cluster: 8, projection: p, m200_msun: 5e14, m200_dmo_msun: 5.5e14 },
+    ]);
+    await Deno.writeTextFile(
+      join(dir, "catalog.csv"),
+      formatCsv(rows, ["image", "cluster", "projection", "m200_msun", "m200_dmo_msun"]),
+    );
+    const clusters = await readFig01Clusters(dir);
+    // log10(3.3e13) = 13.52 -> bin 2 (13.5-13.75); log10(5.5e14) = 14.74 -> bin 6 (14.5-14.75).
+    assert.deepEqual(clusters, [{ m200Msun: 3e13, dmoBin: 2 }, { m200Msun: 5e14, dmoBin: 6 }]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readLearningCurves() and readMassPairs() read only the networks whose files exist", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "fxs"));
+    await Deno.writeTextFile(
+      join(dir, "fxs", "history.csv"),
+      "epoch,loss,val_loss,lr,seconds,images_per_s\n1,0.5,0.4,0.01,2,100\n2,0.3,0.2,0.01,2,100\n",
+    );
+    await Deno.writeTextFile(
+      join(dir, "fxs", "predictions.csv"),
+      "image,cluster,m_true_msun,m_pred_msun\n3,1,1e14,1.2e14\n",
+    );
+    const curves = await readLearningCurves(dir);
+    assert.deepEqual(Object.keys(curves), ["fxs"]);
+    assert.deepEqual(curves.fxs, { epoch: [1, 2], valLoss: [0.4, 0.2] });
+    const pairs = await readMassPairs(dir);
+    assert.deepEqual(Object.keys(pairs), ["fxs"]);
+    assert.deepEqual([pairs.fxs!.mTrueMsun[0], pairs.fxs!.mPredMsun[0]], [1e14, 1.2e14]);
+    await Deno.writeTextFile(join(dir, "bad.csv"), "epoch,loss\n1,0.5\n");
+    await assert.rejects(() => readLearningCurve(join(dir, "bad.csv")), /no numeric val_loss/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
