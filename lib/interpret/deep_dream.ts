@@ -70,6 +70,7 @@ export const DEEP_DREAM_DEFAULT_STEP = 0.01;
  * @param predict differentiable raw images -> M_pred [Msun]
  * @param image one raw image, shape `[1, H, W, C]`; not disposed
  * @returns the first-iteration gradient and the total image change, as typed arrays
+ *   (async: values are read back with `data()`, which every backend supports)
  *
  * @example
  * ```ts
@@ -78,16 +79,16 @@ export const DEEP_DREAM_DEFAULT_STEP = 0.01;
  * await tf.setBackend("cpu");
  * const img = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
  * // M_pred = 2 * sum(I): the gradient is 2 everywhere.
- * const r = deepDream((x) => x.sum([1, 2, 3]).mul(2) as tf.Tensor1D, img, { alpha: 0.5 });
+ * const r = await deepDream((x) => x.sum([1, 2, 3]).mul(2) as tf.Tensor1D, img, { alpha: 0.5 });
  * if (r.gradient[0] !== 2 || r.change[0] !== 1) throw new Error("wrong gradient");
  * img.dispose();
  * ```
  */
-export function deepDream(
+export async function deepDream(
   predict: PredictFn,
   image: tf.Tensor4D,
   options: DeepDreamOptions = {},
-): DeepDreamResult {
+): Promise<DeepDreamResult> {
   const iterations = options.iterations ?? 1;
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > 2) {
     throw new RangeError(`Cannot run Deep Dream: iterations must be 1 or 2, got ${iterations}`);
@@ -110,9 +111,10 @@ export function deepDream(
   const gradFn = (x: tf.Tensor4D) => valueAndGrad(x).grad as tf.Tensor4D;
 
   const { value, grad: first } = valueAndGrad(image);
-  const mPredMsun = value.dataSync()[0];
+  // Asynchronous reads throughout: WebGPU in Deno cannot read back synchronously.
+  const mPredMsun = (await value.data())[0];
   value.dispose();
-  const gradient = first.dataSync() as Float32Array;
+  const gradient = (await first.data()) as Float32Array;
   let gMax = 0;
   let gBad = false;
   for (const g of gradient) {
@@ -128,7 +130,9 @@ export function deepDream(
   }
   let alpha = options.alpha ?? NaN;
   if (options.alpha === undefined) {
-    const iMax = tf.tidy(() => image.abs().max().dataSync()[0]);
+    const peak = tf.tidy(() => image.abs().max());
+    const iMax = (await peak.data())[0];
+    peak.dispose();
     alpha = gMax > 0 && iMax > 0 ? step * iMax / gMax : 0;
   }
 
@@ -141,8 +145,10 @@ export function deepDream(
     delta.dispose();
     delta = next as tf.Tensor4D;
   }
-  const change = delta.dataSync() as Float32Array;
-  const mPredFinalMsun = tf.tidy(() => scalarM(image.add(delta) as tf.Tensor4D).dataSync()[0]);
+  const change = (await delta.data()) as Float32Array;
+  const final = tf.tidy(() => scalarM(image.add(delta) as tf.Tensor4D));
+  const mPredFinalMsun = (await final.data())[0];
+  final.dispose();
   delta.dispose();
   return { gradient, change, alpha, mPredMsun, mPredFinalMsun, shape: [h, w, c] };
 }

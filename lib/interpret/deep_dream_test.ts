@@ -43,11 +43,11 @@ function imageValues(): Float32Array {
   return v;
 }
 
-Deno.test("deepDream() gradient matches central finite differences of a small network", () => {
+Deno.test("deepDream() gradient matches central finite differences of a small network", async () => {
   const net = smallNetwork();
   const values = imageValues();
   const img = tf.tensor4d(values, [1, 12, 12, 1]);
-  const res = deepDream(net.predict, img, { alpha: 1e-16 });
+  const res = await deepDream(net.predict, img, { alpha: 1e-16 });
   const mOf = (v: Float32Array) => {
     return tf.tidy(() => net.predict(tf.tensor4d(v, [1, 12, 12, 1])).dataSync()[0]);
   };
@@ -73,10 +73,10 @@ Deno.test("deepDream() gradient matches central finite differences of a small ne
   net.dispose();
 });
 
-Deno.test("deepDream() change is alpha times the gradient after one iteration", () => {
+Deno.test("deepDream() change is alpha times the gradient after one iteration", async () => {
   const net = smallNetwork();
   const img = tf.tensor4d(imageValues(), [1, 12, 12, 1]);
-  const res = deepDream(net.predict, img, { iterations: 1, step: 0.05 });
+  const res = await deepDream(net.predict, img, { iterations: 1, step: 0.05 });
   const gMax = Math.max(...Array.from(res.gradient, Math.abs));
   // Normalised step: the largest pixel change is step * max|I| (max|I| <= 0.9).
   const iMax = Math.max(...Array.from(imageValues(), Math.abs));
@@ -90,14 +90,14 @@ Deno.test("deepDream() change is alpha times the gradient after one iteration", 
   net.dispose();
 });
 
-Deno.test("deepDream() second iteration adds alpha times the gradient at the first iterate", () => {
+Deno.test("deepDream() second iteration adds alpha times the gradient at the first iterate", async () => {
   const net = smallNetwork();
   const values = imageValues();
   const img = tf.tensor4d(values, [1, 12, 12, 1]);
-  const one = deepDream(net.predict, img, { iterations: 1, alpha: 2e-14 });
-  const two = deepDream(net.predict, img, { iterations: 2, alpha: 2e-14 });
+  const one = await deepDream(net.predict, img, { iterations: 1, alpha: 2e-14 });
+  const two = await deepDream(net.predict, img, { iterations: 2, alpha: 2e-14 });
   const mid = tf.tensor4d(values.map((v, i) => v + one.change[i]), [1, 12, 12, 1]);
-  const atMid = deepDream(net.predict, mid, { iterations: 1, alpha: 2e-14 });
+  const atMid = await deepDream(net.predict, mid, { iterations: 1, alpha: 2e-14 });
   const scale = Math.max(...Array.from(two.change, Math.abs));
   for (let i = 0; i < values.length; i++) {
     const expected = one.change[i] + atMid.change[i];
@@ -108,15 +108,15 @@ Deno.test("deepDream() second iteration adds alpha times the gradient at the fir
   net.dispose();
 });
 
-Deno.test("deepDream() rejects bad iterations and image shapes, and leaks no tensors", () => {
+Deno.test("deepDream() rejects bad iterations and image shapes, and leaks no tensors", async () => {
   const net = smallNetwork();
   const img = tf.tensor4d(imageValues(), [1, 12, 12, 1]);
   const before = tf.memory().numTensors;
-  deepDream(net.predict, img, { iterations: 2 });
+  await deepDream(net.predict, img, { iterations: 2 });
   assert.equal(tf.memory().numTensors, before);
-  assert.throws(() => deepDream(net.predict, img, { iterations: 3 }), RangeError);
+  await assert.rejects(() => deepDream(net.predict, img, { iterations: 3 }), RangeError);
   const two = tf.zeros([2, 12, 12, 1]) as tf.Tensor4D;
-  assert.throws(() => deepDream(net.predict, two), /shape \[1, H, W, C\]/);
+  await assert.rejects(() => deepDream(net.predict, two), /shape \[1, H, W, C\]/);
   two.dispose();
   img.dispose();
   net.dispose();

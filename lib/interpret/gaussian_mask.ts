@@ -149,7 +149,9 @@ export async function maskSweep(
   const rowFactors = Array.from({ length: rows }, (_, k) => gaussRow(maskCentrePx(k, stride), h));
   const colFactors = Array.from({ length: cols }, (_, l) => gaussRow(maskCentrePx(l, stride), w));
 
-  const mPredMsun = tf.tidy(() => predict(image).dataSync()[0]);
+  const m0 = tf.tidy(() => predict(image));
+  const mPredMsun = (await m0.data())[0];
+  m0.dispose();
   if (!Number.isFinite(mPredMsun)) {
     throw new RangeError(`Cannot sweep mask: M_pred of the unmasked image is ${mPredMsun}`);
   }

@@ -207,7 +207,10 @@ export async function interpretTracer(
       const status = `${tracer} image ${e.image} (${r + 1}/${k})`;
       const x = tf.tensor4d(Float32Array.from(raw), [1, h, w, 1]);
       try {
-        const dd = deepDream(predict, x, { iterations: settings.iterations, step: settings.step });
+        const dd = await deepDream(predict, x, {
+          iterations: settings.iterations,
+          step: settings.step,
+        });
         const sweep = await maskSweep(predict, x, {
           sigmaPx: settings.sigmaPx,
           stride: settings.stride,

@@ -17,7 +17,7 @@
  * const w = tf.concat([tf.ones([8, 4, 1]), tf.zeros([8, 4, 1])], 1);
  * const predict = (x: tf.Tensor4D) => x.mul(w).sum([1, 2, 3]) as tf.Tensor1D;
  * const img = tf.ones([1, 8, 8, 1]) as tf.Tensor4D;
- * const dd = deepDream(predict, img, { alpha: 1 });
+ * const dd = await deepDream(predict, img, { alpha: 1 });
  * if (dd.gradient[0] !== 1 || dd.gradient[7] !== 0) throw new Error("left half only");
  * const m = await maskSweep(predict, img, { stride: 4, sigmaPx: 1 });
  * if (!(m.grid[0] < m.grid[1])) throw new Error("masking the left half costs more mass");
