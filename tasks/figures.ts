@@ -228,6 +228,8 @@ export interface RunFiguresOptions extends FigureContext {
 export interface RunFiguresResult extends GalleryIndex {
   /** Figures whose inputs existed but whose build or render threw. */
   failed: GallerySkip[];
+  /** Ids written by this run (`figures` also lists earlier ones kept with `only`). */
+  written: string[];
 }
 
 /** Build, write and render every figure whose inputs exist, then the gallery. */
@@ -293,6 +295,7 @@ export async function runFigures(options: RunFiguresOptions): Promise<RunFigures
     }
   }
   bar.done(`${figures.length} written, ${skipped.length} skipped, ${failed.length} failed`);
+  const written = figures.map((f) => f.id);
   if (only) {
     // Keep the figures of an earlier run that were not rebuilt, when their spec is still there.
     const previous = join(options.outDir, "gallery.json");
@@ -307,7 +310,7 @@ export async function runFigures(options: RunFiguresOptions): Promise<RunFigures
   }
   const index: GalleryIndex = { figures, skipped: [...skipped, ...failed] };
   await writeGallery(options.outDir, index);
-  return { ...index, failed };
+  return { ...index, failed, written };
 }
 
 if (import.meta.main) {
@@ -341,14 +344,14 @@ if (import.meta.main) {
       png: !values["no-png"],
       silent: values.quiet,
     });
+    const skippedOnly = result.skipped.filter((s) => !result.failed.some((f) => f.id === s.id));
+    for (const s of skippedOnly) console.log(`  skipped ${s.id}: ${s.reason}`);
+    for (const f of result.failed) console.log(`  FAILED ${f.id}: ${f.reason}`);
     console.log(
-      `figures: ${result.figures.length} written to ${values.out} (${
-        result.figures.map((f) => f.id).join(", ") || "none"
-      }); ` +
-        `${
-          result.skipped.length - result.failed.length
-        } skipped; ${result.failed.length} failed. ` +
-        `Open ${values.out}/index.html through a web server, e.g. \`python3 -m http.server -d ${values.out}\`.`,
+      `figures: ${result.written.length} written (${result.written.join(", ") || "none"}), ` +
+        `${skippedOnly.length} skipped, ${result.failed.length} failed; the gallery lists ` +
+        `${result.figures.length}. View it with \`python3 -m http.server -d ${values.out}\` ` +
+        `and open http://localhost:8000/.`,
     );
     if (result.failed.length > 0) Deno.exit(1);
   } catch (e) {
