@@ -193,7 +193,9 @@ async function main(): Promise<void> {
   for (const [t, c] of Object.entries(result.correlations.tracers)) {
     const paper = c.paper ? `paper ${c.paper.core} / ${c.paper.ring}` : "paper: none";
     console.log(
-      `  ${t.padEnd(5)} n=${c.n}  log: core ${fmt(c.log.core)} ring ${fmt(c.log.ring)}  ` +
+      `  ${t.padEnd(5)} n=${c.n} (${c.nRingTruncated} rings cut by the field)  log: core ${
+        fmt(c.log.core)
+      } ring ${fmt(c.log.ring)}  ` +
         `linear: core ${fmt(c.linear.core)} ring ${fmt(c.linear.ring)}  (${paper})`,
     );
   }

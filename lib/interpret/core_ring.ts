@@ -81,6 +81,12 @@ export interface CoreRingResult {
   fRing: Float64Array;
   /** Images used. */
   n: number;
+  /**
+   * Images whose R200 circle reaches past the nearest image edge, so that
+   * their ring is cut off by the field of view (20 arcmin on the toolkit's
+   * images: R200 > 10 arcmin = 60 px, common at low redshift).
+   */
+  nRingTruncated: number;
 }
 
 /** Pearson correlation coefficient of two equally long samples (NaN if undefined). */
@@ -181,6 +187,9 @@ export function coreRingCorrelation(images: ImageStack, options: CoreRingOptions
   const fCore = new Float64Array(n);
   const fRing = new Float64Array(n);
   const size = h * w;
+  const [cx, cy] = options.centrePix ?? [w / 2, h / 2];
+  const edge = Math.min(cx, cy, w - cx, h - cy);
+  let nRingTruncated = 0;
   for (let k = 0; k < n; k++) {
     const idx = indices[k];
     if (!Number.isInteger(idx) || idx < 0 || idx >= nAll) {
@@ -192,6 +201,7 @@ export function coreRingCorrelation(images: ImageStack, options: CoreRingOptions
     if (!(r200 > 0)) {
       throw new RangeError(`Cannot correlate core and ring: r200Pix must be > 0, got ${r200}`);
     }
+    if (r200 > edge) nRingTruncated++;
     const s = integrateCoreRing(images.data.subarray(idx * size, (idx + 1) * size), {
       shape: [h, w],
       rCorePix: frac * r200,
@@ -220,5 +230,6 @@ export function coreRingCorrelation(images: ImageStack, options: CoreRingOptions
     fCore,
     fRing,
     n,
+    nRingTruncated,
   };
 }

@@ -56,6 +56,7 @@ Deno.test("coreRingCorrelation() gives ~1 for a ring proportional to mass and ~0
   }
   const res = coreRingCorrelation({ data, shape: [n, size, size] }, { r200Pix, m200Msun });
   assert.equal(res.n, n);
+  assert.equal(res.nRingTruncated, 0, "r200 <= 55 px fits in the 60 px half-width");
   // F_ring = 1e-13 * M / 1e14 up to float32 rounding of the pixel values (~1e-7).
   for (let k = 0; k < n; k++) {
     assert.ok(Math.abs(res.fRing[k] / (1e-13 * m200Msun[k] / 1e14) - 1) < 1e-4, `image ${k}`);
@@ -84,6 +85,13 @@ Deno.test("coreRingCorrelation() uses only the given indices and skips non-posit
   assert.deepEqual(Array.from(res.fCore), [8, -4, 16]);
   assert.deepEqual(Array.from(res.fRing), [16, -8, 32]);
   assert.equal(res.log.nRing, 2);
+  assert.equal(res.nRingTruncated, 0, "r200 = 2 px just reaches the edge of a 4 px image");
+  const wide = coreRingCorrelation({ data, shape: [4, 4, 4] }, {
+    indices: [1, 2, 3],
+    r200Pix: [3, 3, 3],
+    m200Msun: [2, 3, 4],
+  });
+  assert.equal(wide.nRingTruncated, 3, "r200 = 3 px reaches past it");
   assert.equal(res.log.ring, 1);
   assert.throws(
     () => coreRingCorrelation({ data, shape: [4, 4, 4] }, { r200Pix: [1], m200Msun: [1] }),

@@ -75,6 +75,8 @@ export interface InterpretDatasetOptions {
 export interface TracerCorrelation {
   /** Test images used. */
   n: number;
+  /** Of those, images whose R200 reaches past the image edge (ring cut by the field). */
+  nRingTruncated: number;
   /** Pearson r of log10 M_true with log10 F (F <= 0 left out). */
   log: RegionCorrelation;
   /** Pearson r of M_true with F (linear). */
@@ -142,6 +144,7 @@ export async function interpretDataset(
     });
     correlations.tracers[tracer] = {
       n: cr.n,
+      nRingTruncated: cr.nRingTruncated,
       log: cr.log,
       linear: cr.linear,
       paper: PAPER_CORE_RING_CORRELATION[tracer],
