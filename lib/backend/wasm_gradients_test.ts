@@ -90,6 +90,10 @@ const CONV_CASES: {
   { x: [1, 10, 10, 2], k: [3, 3], cout: 3, s: 2, pad: "valid" }, // last row unused
   { x: [2, 7, 6, 1], k: [2, 3], cout: 5, s: 1, pad: "same" }, // asymmetric padding
   { x: [3, 12, 12, 16], k: [3, 3], cout: 8, s: 1, pad: "same" },
+  // Few input channels, as the paper's conv1 (1 -> 16).
+  { x: [2, 9, 9, 1], k: [3, 3], cout: 16, s: 1, pad: "same" },
+  { x: [2, 8, 7, 1], k: [3, 3], cout: 9, s: 1, pad: "valid" },
+  { x: [1, 7, 6, 2], k: [2, 3], cout: 12, s: 1, pad: "same" },
 ];
 
 Deno.test("wasm Conv2DBackpropFilter matches the cpu backend for strides 1-2, same/valid padding", async () => {
@@ -135,6 +139,7 @@ Deno.test("wasm BatchMatMul matches the cpu backend with every transpose combina
     { a: [1, 5, 4], b: [1, 5, 3], tA: true, tB: false }, // rank 3, batch 1
     { a: [2, 5, 4], b: [2, 3, 4], tA: false, tB: true }, // batch 2: native kernel
     { a: [4, 5], b: [5, 3], tA: false, tB: false },
+    { a: [2, 50], b: [50, 300], tA: false, tB: false }, // fresh wide weights: C^T route
   ];
   for (const c of cases) {
     const inputs = randomInputs(seed++, { a: c.a, b: c.b });
@@ -145,6 +150,23 @@ Deno.test("wasm BatchMatMul matches the cpu backend with every transpose combina
       `matMul ${JSON.stringify(c)}`,
     );
   }
+});
+
+Deno.test("wasm BatchMatMul gives the same product when the same weights come again", async () => {
+  const { a, b } = randomInputs(250, { a: [3, 40], b: [40, 200] });
+  const want = await runOn("cpu", "BatchMatMul", { a, b }, {
+    transposeA: false,
+    transposeB: false,
+  });
+  await tf.setBackend("wasm");
+  const w = tf.tensor(b.data, b.shape);
+  for (let i = 0; i < 3; i++) {
+    const x = tf.tensor(a.data, a.shape);
+    const out = tf.matMul(x, w);
+    assertClose(out.dataSync() as Float32Array, want.data, `call ${i + 1} with the same weights`);
+    tf.dispose([x, out]);
+  }
+  w.dispose();
 });
 
 Deno.test("wasm AvgPoolGrad matches the cpu backend for tiling and non-tiling windows", async () => {
@@ -165,6 +187,26 @@ Deno.test("wasm AvgPoolGrad matches the cpu backend for tiling and non-tiling wi
       inputs,
       { filterSize: [c.f, c.f], strides: [c.s, c.s], pad: c.pad },
       `avgPoolGrad ${JSON.stringify(c)}`,
+    );
+  }
+});
+
+Deno.test("wasm Sum matches the cpu backend over leading and other axes", async () => {
+  let seed = 400;
+  const cases: { x: number[]; axis: number | number[]; keepDims: boolean }[] = [
+    { x: [4, 6, 5, 3], axis: [0, 1, 2], keepDims: false }, // a conv bias gradient
+    { x: [4, 6, 5, 3], axis: [2, 0, 1], keepDims: true },
+    { x: [3, 4, 5], axis: [-3, -2], keepDims: false },
+    { x: [4, 6, 5, 3], axis: [1, 2], keepDims: false }, // not leading: native kernel
+    { x: [7, 3], axis: 0, keepDims: false },
+  ];
+  for (const c of cases) {
+    const inputs = randomInputs(seed++, { x: c.x });
+    await compareKernel(
+      "Sum",
+      inputs,
+      { axis: c.axis, keepDims: c.keepDims },
+      `sum ${JSON.stringify(c)}`,
     );
   }
 });
