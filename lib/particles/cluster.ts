@@ -10,7 +10,8 @@
  * - shape: dark-matter axis ratios c/a ~ N(0.55, 0.1) truncated to [0.3, 1],
  *   b/a ~ U(c/a, 1); gas and stars rounder, q = 1 - 0.5 (1 - q_DM); random
  *   3D orientation. Radii are ellipsoidal radii of a volume-preserving ellipsoid.
- * - gas: Vikhlinin et al. (2006) density shape normalised so that
+ * - gas: Vikhlinin et al. (2006) density shape (group cores widened, see
+ *   `drawVikhlinin06Params`) normalised so that
  *   M_gas(<r500) = f_gas,500 M500 with f_gas,500 = 0.115 (M500/1e15 Msun)^0.16
  *   x 10^N(0, 0.08) (capped at Omega_b/Omega_m), truncated at 2 r200;
  *   temperature from the Arnaud et al. (2010) electron pressure with
@@ -296,7 +297,10 @@ function generateComponent(
   const pos = new Float64Array(3);
 
   // ---------- gas: Vikhlinin density, Arnaud pressure ----------
-  const vp = drawVikhlinin06Params(halo.r500Mpc, rng, { coolCoreFraction: o.coolCoreFraction });
+  const vp = drawVikhlinin06Params(halo.r500Mpc, rng, {
+    coolCoreFraction: o.coolCoreFraction,
+    m500Msun: halo.m500Msun,
+  });
   const fBaryon = o.cosmology.omegaB / o.cosmology.omegaM;
   const fGas500 = 0.115 * Math.pow(halo.m500Msun / 1e15, 0.16) * rng.logNormalDex(0.08);
   const fGasUsed = Math.min(fGas500, fBaryon);

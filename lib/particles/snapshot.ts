@@ -109,17 +109,14 @@ export async function readParticleSnapshot(dir: string): Promise<ClusterParticle
       : allocGalaxies(n as number)) as unknown as Record<string, Float32Array | Float64Array>;
     for (const col of PARTICLE_COLUMNS[family]) {
       const path = join(dir, `${family}_${col}.npy`);
-      let arr;
       try {
-        arr = await readNpy(path);
-      } catch (e) {
-        if (e instanceof Deno.errors.NotFound) {
-          throw new TypeError(
-            `Cannot read particle snapshot ${dir}: missing column ${family}_${col}.npy`,
-          );
-        }
-        throw e;
+        await Deno.stat(path);
+      } catch {
+        throw new TypeError(
+          `Cannot read particle snapshot ${dir}: missing column ${family}_${col}.npy`,
+        );
       }
+      const arr = await readNpy(path);
       if (arr.data.length !== n) {
         throw new TypeError(
           `Cannot read particle snapshot ${dir}: ${family}_${col}.npy has ${arr.data.length} values, ` +

@@ -1,0 +1,434 @@
+/**
+ * `simulateDataset`: the whole mock-data step (mock-universe.md) as a library
+ * call, used by `deno task simulate` and by notebooks. It builds the halo
+ * catalogue, selects clusters, renders four views per cluster on Deno
+ * workers, and writes the dataset contract atomically:
+ *
+ * - `catalog.csv`: `image,cluster,projection,redshift,m200_msun,r200_mpc,r200_arcmin,split`;
+ * - `images_star.npy`, `images_fxs.npy`, `images_fxb.npy`, `images_ypar.npy`:
+ *   float32 [N, 120, 120], image = 4 k + projection for the k-th cluster (by id);
+ * - `galaxies.csv`: `image,cluster,x_pix,y_pix,m_gal_msun`;
+ * - `manifest.json`: units, cosmology, instruments, seed, profile, counts.
+ *
+ * Files are streamed to `<name>.partial-<pid>` inside the output directory and
+ * renamed into place only when everything succeeded; an old `manifest.json`
+ * is removed before the renames and the new one is written last, so a
+ * directory with a manifest is always a complete dataset.
+ *
+ * Determinism: every cluster draws from `clusterRng(seed, clusterId)` only, so
+ * the bytes depend on the seed and settings, not on the number of workers.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
+import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";
+import { ensureWritableDir, formatCsv, ProgressBar, type Row, writeJsonAtomic } from "../io/mod.ts";
+import { getProfile } from "../profiles/mod.ts";
+import { Rng } from "../random/mod.ts";
+import {
+  type NoiseSetting,
+  parseNoise,
+  parseProfile,
+  type Profile,
+  type Split,
+  type Tracer,
+  TRACERS,
+} from "../types/mod.ts";
+import {
+  type ClusterViews,
+  defaultRenderSettings,
+  makeRenderContext,
+  renderClusterViews,
+  type RenderSettings,
+} from "./render.ts";
+import { NpyStreamWriter } from "./_npy_stream.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** Options of {@linkcode simulateDataset}. */
+export interface SimulateOptions {
+  /** Output directory (created if missing). */
+  out: string;
+  /** Profile for the defaults: smoke (60 clusters), quick or paper (full catalogue). Default "smoke". */
+  profile?: Profile | string;
+  /** Number of clusters (spread evenly over the mass-sorted catalogue). Default: the profile's. */
+  clusters?: number;
+  /** Dataset seed. Default: the profile's. */
+  seed?: number;
+  /** Line-of-sight structure. Default: the profile's (on). */
+  los?: boolean;
+  /** Noise setting. Default "paper". */
+  noise?: NoiseSetting | string;
+  /** Worker threads; 0 renders in this thread. Default min(2, hardwareConcurrency). */
+  workers?: number;
+  /** No progress bar. Default false. */
+  silent?: boolean;
+  /** Cosmology. Default WMAP9_BAHAMAS. */
+  cosmology?: Cosmology;
+  /** Use these haloes instead of building the catalogue (e.g. a real simulation's). */
+  haloes?: HaloRecord[];
+  /** Star noise rms per pixel [Msun] to use instead of Table 1's 2.14e11 (`paper`/`planck` only). */
+  starNoiseMsun?: number;
+}
+
+/** What {@linkcode simulateDataset} wrote. */
+export interface SimulateResult {
+  out: string;
+  clusters: number;
+  images: number;
+  seconds: number;
+  manifest: Record<string, unknown>;
+}
+
+/** Names of the files of a dataset directory. */
+export const DATASET_FILES = {
+  catalog: "catalog.csv",
+  galaxies: "galaxies.csv",
+  manifest: "manifest.json",
+  images: (t: Tracer) => `images_${t}.npy`,
+} as const;
+
+/** Header of catalog.csv (the dataset contract). */
+export const CATALOG_COLUMNS = [
+  "image",
+  "cluster",
+  "projection",
+  "redshift",
+  "m200_msun",
+  "r200_mpc",
+  "r200_arcmin",
+  "split",
+];
+/** Header of galaxies.csv (the dataset contract). */
+export const GALAXY_COLUMNS = ["image", "cluster", "x_pix", "y_pix", "m_gal_msun"];
+
+interface Resolved {
+  out: string;
+  profile: Profile;
+  clusters: number | null;
+  seed: number;
+  los: boolean;
+  noise: NoiseSetting;
+  workers: number;
+  silent: boolean;
+  cosmology: Cosmology;
+  haloes?: HaloRecord[];
+  starNoiseMsun?: number;
+}
+
+/** Validate options; throws before any work or any write. */
+export function resolveSimulateOptions(options: SimulateOptions): Resolved {
+  if (typeof options.out !== "string" || options.out.length === 0) {
+    throw new TypeError("Cannot simulate: an output directory is required (--out DIR)");
+  }
+  const profile = parseProfile(options.profile ?? "smoke");
+  const p = getProfile(profile).simulate;
+  const noise = parseNoise(options.noise ?? "paper");
+  const clusters = options.clusters ?? p.clusters;
+  if (clusters !== null && !(Number.isInteger(clusters) && clusters > 0)) {
+    throw new RangeError(
+      `Cannot simulate: the number of clusters must be a positive integer, got ${options.clusters}`,
+    );
+  }
+  const seed = options.seed ?? p.seed;
+  if (!(Number.isInteger(seed) && Math.abs(seed) <= 2 ** 53)) {
+    throw new RangeError(`Cannot simulate: seed must be an integer, got ${options.seed}`);
+  }
+  const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 2 : 2;
+  const workers = options.workers ?? Math.min(2, hw);
+  if (!(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
+    throw new RangeError(`Cannot simulate: workers must be an integer in 0..64, got ${workers}`);
+  }
+  if (options.starNoiseMsun !== undefined && !(options.starNoiseMsun >= 0)) {
+    throw new RangeError(
+      `Cannot simulate: starNoiseMsun must be >= 0, got ${options.starNoiseMsun}`,
+    );
+  }
+  return {
+    out: options.out,
+    profile,
+    clusters,
+    seed,
+    los: options.los ?? p.los,
+    noise,
+    workers,
+    silent: options.silent ?? false,
+    cosmology: options.cosmology ?? WMAP9_BAHAMAS,
+    haloes: options.haloes,
+    starNoiseMsun: options.starNoiseMsun,
+  };
+}
+
+/**
+ * Choose `n` haloes spread evenly over the mass-sorted list (all when n is
+ * null or >= the list), returned in id order.
+ */
+export function selectClusters(haloes: HaloRecord[], n: number | null): HaloRecord[] {
+  if (haloes.length === 0) throw new RangeError("Cannot select clusters: the catalogue is empty");
+  if (n === null || n >= haloes.length) return [...haloes].sort((a, b) => a.id - b.id);
+  const sorted = [...haloes].sort((a, b) => a.m200Msun - b.m200Msun || a.id - b.id);
+  const picked = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const k = n === 1
+      ? Math.floor((sorted.length - 1) / 2)
+      : Math.round((i * (sorted.length - 1)) / (n - 1));
+    picked.add(k);
+  }
+  return [...picked].map((k) => sorted[k]).sort((a, b) => a.id - b.id);
+}
+
+/** Split cluster ids 60/20/20 into train/val/test with a seeded shuffle. */
+export function splitClusters(ids: number[], seed: number): Map<number, Split> {
+  const order = new Rng(seed).fork(3).shuffle([...ids]);
+  const n = order.length;
+  const nTrain = Math.round(0.6 * n);
+  const nVal = Math.round(0.2 * n);
+  const out = new Map<number, Split>();
+  order.forEach((id, i) => out.set(id, i < nTrain ? "train" : i < nTrain + nVal ? "val" : "test"));
+  return out;
+}
+
+/** Render clusters, in workers or inline, calling `onResult` in cluster order. */
+async function renderAll(
+  haloes: HaloRecord[],
+  settings: RenderSettings,
+  workers: number,
+  onResult: (k: number, v: ClusterViews) => Promise<void>,
+): Promise<void> {
+  if (workers === 0) {
+    const ctx = makeRenderContext(settings);
+    for (let k = 0; k < haloes.length; k++) await onResult(k, renderClusterViews(haloes[k], ctx));
+    return;
+  }
+  const nW = Math.min(workers, haloes.length);
+  const pool: Worker[] = [];
+  const pending = new Map<number, ClusterViews>();
+  let next = 0;
+  let emitted = 0;
+  let chain = Promise.resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(e instanceof Error ? e : new Error(String(e)));
+      };
+      const dispatch = (w: Worker) => {
+        if (next < haloes.length) {
+          const index = next++;
+          w.postMessage({ type: "job", index, halo: haloes[index] });
+        }
+      };
+      for (let i = 0; i < nW; i++) {
+        const w = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
+        pool.push(w);
+        w.onerror = (ev) => {
+          ev.preventDefault();
+          fail(new Error(`Cluster worker crashed: ${ev.message}`));
+        };
+        w.onmessage = (ev: MessageEvent) => {
+          const msg = ev.data;
+          if (msg.type === "ready") {
+            dispatch(w);
+            return;
+          }
+          if (msg.type === "error") {
+            fail(
+              new Error(`Rendering cluster ${haloes[msg.index]?.id ?? "?"} failed: ${msg.message}`),
+            );
+            return;
+          }
+          pending.set(msg.index, msg.views as ClusterViews);
+          dispatch(w);
+          // Emit in order, serialised through a promise chain.
+          chain = chain.then(async () => {
+            while (pending.has(emitted)) {
+              const v = pending.get(emitted)!;
+              pending.delete(emitted);
+              await onResult(emitted, v);
+              emitted++;
+            }
+            if (emitted === haloes.length) resolve();
+          }).catch(fail);
+        };
+        w.postMessage({ type: "init", settings });
+      }
+    });
+  } finally {
+    for (const w of pool) w.terminate();
+  }
+}
+
+/**
+ * Simulate a dataset and write it to `options.out` (see the module docs for
+ * the files). Validates every option before any work.
+ */
+export async function simulateDataset(options: SimulateOptions): Promise<SimulateResult> {
+  const o = resolveSimulateOptions(options);
+  const t0 = performance.now();
+  const catalogue = o.haloes ??
+    buildHaloCatalogue(new Rng(o.seed).fork(1), { cosmology: o.cosmology });
+  const haloes = selectClusters(catalogue, o.clusters);
+  await ensureWritableDir(o.out);
+  const split = splitClusters(haloes.map((h) => h.id), o.seed);
+  const settings = defaultRenderSettings({
+    cosmology: o.cosmology,
+    seed: o.seed,
+    noise: o.noise,
+    los: o.los,
+  });
+  if (o.starNoiseMsun !== undefined && o.noise !== "none") {
+    settings.instruments.star.rms = o.starNoiseMsun;
+  }
+  const nImages = 4 * haloes.length;
+  const npix = settings.npix;
+  const suffix = `.partial-${Deno.pid}`;
+  const temp = (name: string) => join(o.out, name + suffix);
+  const writers: Partial<Record<Tracer, NpyStreamWriter>> = {};
+  const catalogRows: Row[] = [];
+  const galaxyRows: Row[] = [];
+  const tempFiles: string[] = [];
+  const bar = new ProgressBar({
+    label: "simulate",
+    total: haloes.length,
+    unit: "cl",
+    silent: o.silent,
+  });
+  let losTotal = 0;
+  try {
+    for (const t of TRACERS) {
+      const path = temp(DATASET_FILES.images(t));
+      tempFiles.push(path);
+      writers[t] = await NpyStreamWriter.create(path, [nImages, npix, npix]);
+    }
+    await renderAll(haloes, settings, o.workers, async (k, v) => {
+      const h = haloes[k];
+      for (const t of TRACERS) await writers[t]!.append(v.images[t]);
+      for (let p = 0; p < 4; p++) {
+        catalogRows.push({
+          image: 4 * k + p,
+          cluster: h.id,
+          projection: p,
+          redshift: v.redshifts[p].toPrecision(8),
+          m200_msun: h.m200Msun.toPrecision(8),
+          r200_mpc: h.r200Mpc.toPrecision(8),
+          r200_arcmin: v.r200Arcmin[p].toPrecision(8),
+          split: split.get(h.id)!,
+        });
+        losTotal += v.losHaloes[p];
+      }
+      for (const g of v.galaxies) {
+        galaxyRows.push({
+          image: 4 * k + g.projection,
+          cluster: h.id,
+          x_pix: g.xPix.toFixed(3),
+          y_pix: g.yPix.toFixed(3),
+          m_gal_msun: g.mGalMsun.toPrecision(6),
+        });
+      }
+      bar.update(k + 1, `cluster ${h.id}`);
+    });
+    for (const t of TRACERS) await writers[t]!.close();
+    const catPath = temp(DATASET_FILES.catalog);
+    const galPath = temp(DATASET_FILES.galaxies);
+    tempFiles.push(catPath, galPath);
+    galaxyRows.sort((a, b) => (a.image as number) - (b.image as number));
+    await Deno.writeTextFile(catPath, formatCsv(catalogRows, CATALOG_COLUMNS));
+    await Deno.writeTextFile(galPath, formatCsv(galaxyRows, GALAXY_COLUMNS));
+  } catch (e) {
+    for (const t of TRACERS) writers[t]?.abort();
+    for (const f of tempFiles) await Deno.remove(f).catch(() => {});
+    throw e;
+  }
+  bar.done();
+  const counts = { train: 0, val: 0, test: 0 };
+  for (const s of split.values()) counts[s]++;
+  const manifest = buildManifest(o, settings, {
+    clusters: haloes.length,
+    images: nImages,
+    galaxies: galaxyRows.length,
+    splitClusters: counts,
+    losHaloesPerImage: nImages > 0 ? losTotal / nImages : 0,
+    catalogueSize: catalogue.length,
+  });
+  // Publish: drop the old manifest, rename data into place, write the manifest last.
+  await Deno.remove(join(o.out, DATASET_FILES.manifest)).catch(() => {});
+  for (const t of TRACERS) {
+    await Deno.rename(temp(DATASET_FILES.images(t)), join(o.out, DATASET_FILES.images(t)));
+  }
+  await Deno.rename(temp(DATASET_FILES.catalog), join(o.out, DATASET_FILES.catalog));
+  await Deno.rename(temp(DATASET_FILES.galaxies), join(o.out, DATASET_FILES.galaxies));
+  await writeJsonAtomic(join(o.out, DATASET_FILES.manifest), manifest);
+  return {
+    out: o.out,
+    clusters: haloes.length,
+    images: nImages,
+    seconds: (performance.now() - t0) / 1000,
+    manifest,
+  };
+}
+
+function buildManifest(
+  o: Resolved,
+  s: RenderSettings,
+  counts: Record<string, unknown>,
+): Record<string, unknown> {
+  const pixelArcsec = (s.fovArcmin * 60) / s.npix;
+  return {
+    format: "yan2020-dataset",
+    formatVersion: 1,
+    toolkit: { name: denoJson.name, version: denoJson.version },
+    profile: o.profile,
+    seed: o.seed,
+    ...counts,
+    npix: s.npix,
+    fovArcmin: s.fovArcmin,
+    pixelArcsec,
+    centrePixel: [s.npix / 2, s.npix / 2],
+    imageOrder:
+      "image = 4 * (rank of the cluster by id) + projection; arrays [image][row y][col x]",
+    projections: [
+      "x",
+      "y",
+      "z",
+      "(sqrt2/2, -sqrt2/2, 0)",
+    ],
+    redshiftRange: s.redshiftRange,
+    los: o.los,
+    losDepthMpc: s.losDepthMpc,
+    losMinMassMsun: s.losMinMassMsun,
+    noise: o.noise,
+    instruments: Object.fromEntries(
+      TRACERS.map((
+        t,
+      ) => [t, { rms: s.instruments[t].rms, beamFwhmArcmin: s.instruments[t].beamFwhmArcmin }]),
+    ),
+    noiseOrder: "Gaussian noise added first, then Gaussian beam smoothing (paper §2.2)",
+    units: {
+      star:
+        "Msun per pixel (stellar mass in the pixel; the paper's eq. 2 surface density is this / S, " +
+        "S = (d_A * pixel angle)^2). Chosen to match Table 1, whose Star noise 2.14e11 is in Msun per pixel.",
+      fxs: "erg s^-1 cm^-2 per pixel, rest-frame 0.5-2 keV (Tozzi & Norman 2001 cooling with a " +
+        "bremsstrahlung band fraction; see lib/observe/tozzi_norman01.ts)",
+      fxb: "erg s^-1 cm^-2 per pixel, bolometric (Tozzi & Norman 2001, Z = 0.3 Zsun)",
+      ypar: "Compton y (dimensionless), sum of Upsilon / S per pixel (paper eq. 5)",
+      redshift: "redshift of the view (U(0.03, 0.07))",
+      m200_msun: "M200c of the hydro halo [Msun], the label",
+      r200_mpc: "r200c [physical Mpc] at z = 0",
+      r200_arcmin: "r200 / d_A(redshift) [arcmin]",
+      x_pix: "continuous pixel coordinate, column (0..npix), centre at npix/2",
+      y_pix: "continuous pixel coordinate, row (0..npix), centre at npix/2",
+      m_gal_msun:
+        "galaxy stellar mass [Msun] (> 1e10); cluster, companion and line-of-sight galaxies",
+    },
+    fluxConvention: "F = L / (4 pi d_L^2) (the paper's eq. 4 omits the square: a typo)",
+    cosmology: s.cosmology,
+    model: {
+      generator: "lib/particles generateClusterParticles (mock-universe.md §3)",
+      particleMassMsun: s.model.particleMassMsun ?? 7.66e8 / s.cosmology.h,
+      clusterModel: s.model,
+      losModel: s.losModel,
+    },
+  };
+}
