@@ -1,5 +1,5 @@
 /**
- * The convolutional networks of Yan et al. (2020, MNRAS 499, 3445), §2.4 and
+ * The convolutional networks of Yan et al. (2020, MNRAS), §2.4 and
  * Fig. 3: a single-channel CNN per tracer and a multichannel CNN that runs one
  * convolution tower per tracer and concatenates them.
  *
@@ -14,10 +14,10 @@
  *   ("we force a 20 per cent dropout between fully connected layers"); the
  *   numbered list in §2.4 says 10 per cent. Pass `dropout: 0.1` for the list.
  * - Fully connected head: single channel 200 -> 100 -> 100 -> 20 -> 1 (the
- *   §2.4 list; §6 counts these as "five fully connected layers"). The
+ *   §2.4 list; §5 counts these as "five fully connected layers"). The
  *   multichannel head: §2.4 says "the same architecture as the single-channel
- *   network" but §6 says the concatenated output "is processed by six fully
- *   connected layers"; we follow §6 by adding one 200-neuron layer in front:
+ *   network" but §5 says the concatenated output "is processed by six fully
+ *   connected layers"; we follow §5 by adding one 200-neuron layer in front:
  *   200 -> 200 -> 100 -> 100 -> 20 -> 1 ({@linkcode MULTI_CHANNEL_DENSE_UNITS}),
  *   with dropout between the hidden layers as in the single-channel head.
  * - ReLU on every layer except the output, which is linear (§2.4).
@@ -46,7 +46,7 @@ export const SINGLE_CHANNEL_DENSE_UNITS: readonly number[] = [200, 100, 100, 20]
 
 /**
  * Hidden fully connected layers of the multichannel network: one more layer than
- * the single-channel head, for the "six fully connected layers" of §6 (a choice;
+ * the single-channel head, for the "six fully connected layers" of §5 (a choice;
  * see the module docs).
  */
 export const MULTI_CHANNEL_DENSE_UNITS: readonly number[] = [200, 200, 100, 100, 20];
