@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any -- the test reads spec JSON loosely
 /**
  * End to end: `runFigures` (the `deno task figures` body) on a seeded dataset
  * in the contract format and seeded training runs; every spec written must

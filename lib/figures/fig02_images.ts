@@ -28,8 +28,8 @@ export interface Fig02Cluster {
   cluster: number;
   /** M200 in Msun (hydrodynamical, the catalogue's `m200_msun`). */
   m200Msun: number;
-  /** Row label; default `log M200 = <value>`. */
-  label?: string;
+  /** Row label, one string per line (keep lines short: they stand rotated beside a panel); default `log M200 = <value>`. */
+  label?: string | string[];
   /** The four images, each `npix * npix` values, row-major (`[row y][col x]`), in the tracers' units. */
   images: Readonly<Record<Tracer, ArrayLike<number>>>;
 }
@@ -179,6 +179,7 @@ export function fig02Images(
       });
       const bottom = row === clusters.length - 1;
       const label = c.label ?? `log M200 = ${Math.log10(c.m200Msun).toFixed(2)}`;
+      const lines = Array.isArray(label) ? label : [label];
       return {
         ...(row === 0 ? { title: { text: TRACER_TITLES[tracer], fontSize: 12 } } : {}),
         width: panel,
@@ -205,7 +206,7 @@ export function fig02Images(
             axis: {
               values: ticks,
               labels: col === 0,
-              title: col === 0 ? [label, "y (arcmin)"] : null,
+              title: col === 0 ? [...lines, "y (arcmin)"] : null,
               grid: false,
             },
           },

@@ -102,7 +102,10 @@ export async function readFig02Clusters(
   return chosen.map((c, k) => ({
     cluster: c.cluster,
     m200Msun: c.m200Msun,
-    label: `${c.rangeLog10[0]}–${c.rangeLog10[1]}: log M200 = ${Math.log10(c.m200Msun).toFixed(2)}`,
+    label: [
+      `range ${c.rangeLog10[0]}–${c.rangeLog10[1]}`,
+      `log M200 = ${Math.log10(c.m200Msun).toFixed(2)}`,
+    ],
     images: {
       star: images[0].rows[k],
       fxs: images[1].rows[k],
