@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import {
   formatPaths,
   formatStepTable,
+  readGallerySummary,
   readTable2Comparison,
   reproduce,
   type ReproduceResult,
@@ -46,6 +47,10 @@ async function printSummary(result: ReproduceResult) {
   const table2 = await readTable2Comparison(result.paths.runs).catch((e) =>
     `(cannot read Table 2: ${(e as Error).message})`
   );
+  const gallery = await readGallerySummary(result.paths.figures).catch((e) =>
+    `(cannot read the gallery: ${(e as Error).message})`
+  );
+  if (gallery) console.log(`\n${gallery}`);
   if (table2) console.log(`\nTable 2, this run beside Yan et al. (2020):\n${table2}`);
 }
 

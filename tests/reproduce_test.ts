@@ -9,6 +9,7 @@ import { join } from "node:path";
 import {
   checkStamp,
   codeHash,
+  FIGURE_FILES,
   hashSettings,
   planSteps,
   readTable2Comparison,
@@ -222,7 +223,7 @@ const write = async (path: string, text: string) => {
   await Deno.writeTextFile(path, text);
 };
 const tracers = ["star", "fxs", "fxb", "ypar"];
-await Deno.writeTextFile(Deno.env.get("STAND_IN_LOG")!, task + " " + (opt("--tracer") ?? "") + "\\n", { append: true });
+await Deno.writeTextFile(Deno.env.get("STAND_IN_LOG")!, task + " " + (opt("--tracer") ?? "") + (args.includes("--fresh") ? " fresh" : "") + "\\n", { append: true });
 if (Deno.env.get("STAND_IN_FAIL") === task) Deno.exit(3);
 if (task === "simulate") {
   const out = opt("--out")!;
@@ -244,8 +245,7 @@ if (task === "simulate") {
   await write(join(out, "correlations.json"), "{}");
 } else if (task === "figures") {
   const out = opt("--out")!;
-  await write(join(out, "gallery.json"), "{}");
-  for (let i = 1; i <= 11; i++) await write(join(out, "fig" + String(i).padStart(2, "0") + ".vl.json"), "{}");
+  for (const f of ${JSON.stringify(FIGURE_FILES)}) await write(join(out, f), "{}");
 }
 `;
 
@@ -298,7 +298,7 @@ Deno.test("reproduce() runs every step once, then skips them all, and re-runs on
       "train-fxb",
     ]);
     assert.match(third.steps[3].reason, /output missing: runs\/fxb\/weights\.bin/);
-    assert.deepEqual(await ran(log), ["train fxb"]);
+    assert.deepEqual(await ran(log), ["train fxb fresh"]);
 
     // New settings (epochs) re-run training and, since the models change, all after it.
     const fourth = await reproduce({ ...base, epochs: 1 });
@@ -434,4 +434,42 @@ Deno.test("planSteps() passes noise and line-of-sight choices to simulate and re
   assert.equal(hashSettings(explicit.settings), hashSettings(paper.settings));
   // @ts-expect-error: a noise setting that does not exist
   assert.throws(() => planSteps({ profile: "smoke", outDir: "/tmp/a", noise: "act" }), RangeError);
+});
+
+Deno.test("reproduce() lets an interrupted training resume only when its inputs and settings are unchanged", async () => {
+  const { root: fake, log } = await standInRoot();
+  Deno.env.set("STAND_IN_LOG", log);
+  const out = join(fake, "out");
+  const base = {
+    profile: "smoke",
+    outDir: out,
+    root: fake,
+    output: "null" as const,
+    log: () => {},
+    targets: ["train-star"],
+  };
+  try {
+    // An interrupted first attempt (exit 3 stands for a kill) ...
+    Deno.env.set("STAND_IN_FAIL", "train");
+    await assert.rejects(reproduce(base), StepFailedError);
+    assert.deepEqual(await ran(log), ["simulate", "train star fresh"]);
+    // ... is resumed by the same command: no --fresh.
+    Deno.env.delete("STAND_IN_FAIL");
+    const resumed = await reproduce(base);
+    assert.match(resumed.steps[1].reason, /resuming the interrupted run/);
+    assert.deepEqual(await ran(log), ["train star"]);
+    // New settings start afresh, and so does resuming an attempt made with other settings.
+    Deno.env.set("STAND_IN_FAIL", "train");
+    await assert.rejects(reproduce({ ...base, epochs: 2 }), StepFailedError);
+    Deno.env.delete("STAND_IN_FAIL");
+    await reproduce({ ...base, epochs: 1 });
+    assert.deepEqual(await ran(log), ["train star fresh", "train star fresh"]);
+    // --force always starts afresh.
+    await reproduce({ ...base, epochs: 1, force: true });
+    assert.deepEqual(await ran(log), ["simulate", "train star fresh"]);
+  } finally {
+    Deno.env.delete("STAND_IN_LOG");
+    Deno.env.delete("STAND_IN_FAIL");
+    await Deno.remove(fake, { recursive: true });
+  }
 });

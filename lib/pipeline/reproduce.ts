@@ -94,6 +94,11 @@ export class StepFailedError extends Error {
   }
 }
 
+/** The name under which an attempt in progress is recorded (`.stamps/<step>.pending.json`). */
+function pendingName(step: string): string {
+  return `${step}.pending`;
+}
+
 /** The repository root (the folder holding `tasks/` and `deno.json`). */
 export function repositoryRoot(): string {
   return fromFileUrl(new URL("../../", import.meta.url)).replace(/\/$/, "");
@@ -256,6 +261,25 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       }
       reason = verdict.status === "stale" ? verdict.reason : "inputs changed";
     }
+    // A step that resumes from its own checkpoints (training) resumes only an
+    // interrupted attempt made with the same inputs, settings and code;
+    // otherwise it is told to start afresh.
+    let resume = false;
+    if (step.freshArgs && !options.force && recorded === null) {
+      const attempt = await readStamp(outDir, pendingName(step.name));
+      if (attempt) {
+        const { verdict } = await judge(
+          outDir,
+          { ...step, outputs: [] },
+          attempt,
+          settingsHash,
+          code,
+        );
+        resume = verdict.status === "fresh";
+      }
+    }
+    if (step.freshArgs && !resume) command.push(...step.freshArgs);
+    if (resume) reason += ", resuming the interrupted run";
     report.reason = reason;
     if (options.dryRun) {
       report.status = "would-run";
@@ -292,6 +316,15 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
         `Cannot run step ${step.name}: ${(e as Error).message}. Run the steps before it first.`,
       );
     }
+    await writeStamp(outDir, {
+      version: STAMP_VERSION,
+      step: pendingName(step.name),
+      settingsHash,
+      codeHash: code,
+      inputs: inputs!,
+      finishedAt: "",
+      seconds: 0,
+    });
     const code_ = await runStep(step, command, { root, output, log, signal: options.signal })
       .catch((e) => failWith((e as Error).message));
     if (code_ !== 0) {
@@ -318,6 +351,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       finishedAt: new Date().toISOString(),
       seconds: report.seconds,
     });
+    await removeStamp(outDir, pendingName(step.name));
     log(`${head}: done in ${report.seconds.toFixed(1)} s`);
   }
   result.seconds = (performance.now() - started) / 1000;

@@ -44,6 +44,12 @@ export interface Step {
   outputs: string[];
   /** Names of steps that produce this step's inputs. */
   dependsOn: string[];
+  /**
+   * For a step that resumes from its own checkpoints: the arguments that make
+   * it start afresh, added unless it resumes an interrupted attempt made with
+   * the same inputs, settings and code.
+   */
+  freshArgs?: string[];
 }
 
 /** Options of {@linkcode planSteps}. */
@@ -109,10 +115,17 @@ export const INTERPRET_FILES: readonly string[] = [
   "selection.json",
 ];
 
-/** Files the figures step must leave behind (the gallery and each figure's spec). */
+/**
+ * Files the figures step must leave behind: the gallery and the spec of each
+ * figure it builds from the dataset and the runs (Figs 1-7 and Table 2).
+ * Figs 8-11 depend on the interpretation; which of those were made is read
+ * from `gallery.json` (see `readGallery`).
+ */
 export const FIGURE_FILES: readonly string[] = [
   "gallery.json",
-  ...Array.from({ length: 11 }, (_, i) => `fig${String(i + 1).padStart(2, "0")}.vl.json`),
+  "index.html",
+  ...Array.from({ length: 7 }, (_, i) => `fig${String(i + 1).padStart(2, "0")}.vl.json`),
+  "table2.vl.json",
 ];
 
 function positiveInteger(name: string, value: number | undefined): void {
@@ -216,6 +229,7 @@ export function planSteps(options: PlanOptions): Step[] {
       ),
       outputs: RUN_FILES.map((f) => join(runs, net, f)),
       dependsOn: ["simulate"],
+      freshArgs: ["--fresh"],
     };
   });
 
@@ -282,7 +296,9 @@ export function planSteps(options: PlanOptions): Step[] {
       "manifest.json",
     ].map((f) => join(data, f))
       .concat(
-        NETWORKS.flatMap((n) => ["history.csv", "predictions.csv"].map((f) => join(runs, n, f))),
+        NETWORKS.flatMap((n) =>
+          ["history.csv", "predictions.csv", "model.json"].map((f) => join(runs, n, f))
+        ),
       )
       .concat(EVALUATE_FILES.map((f) => join(runs, f)))
       .concat(interpretStep.outputs),

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { formatTable2Markdown, type Table2Row } from "../evaluate/mod.ts";
 import { formatDuration } from "../io/mod.ts";
+import type { GalleryIndex } from "../figures/mod.ts";
 import type { NetworkKind } from "../types/mod.ts";
 import type { ReproduceResult } from "./reproduce.ts";
 
@@ -63,4 +64,23 @@ export async function readTable2Comparison(runsDir: string): Promise<string | nu
   }
   const rows = (parsed as { table2?: unknown }).table2 ?? parsed;
   return formatTable2Markdown(rows as Partial<Record<NetworkKind, Table2Row>>);
+}
+
+/**
+ * The figures of a run's gallery (`gallery.json` of the figures step): the
+ * ids written and the ones skipped with their reasons; `null` before the
+ * figures step ran.
+ */
+export async function readGallerySummary(figuresDir: string): Promise<string | null> {
+  let index: GalleryIndex;
+  try {
+    index = JSON.parse(await Deno.readTextFile(join(figuresDir, "gallery.json")));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const lines = [`figures written: ${index.figures.map((f) => f.id).join(", ") || "none"}`];
+  for (const s of index.skipped ?? []) lines.push(`figure skipped: ${s.id}: ${s.reason}`);
+  lines.push(`gallery page: ${join(figuresDir, "index.html")}`);
+  return lines.join("\n");
 }
