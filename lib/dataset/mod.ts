@@ -17,3 +17,4 @@
  */
 export * from "./render.ts";
 export * from "./simulate.ts";
+export * from "./relations.ts";

@@ -267,10 +267,15 @@ async function renderAll(
 export async function simulateDataset(options: SimulateOptions): Promise<SimulateResult> {
   const o = resolveSimulateOptions(options);
   const t0 = performance.now();
+  await ensureWritableDir(o.out);
   const catalogue = o.haloes ??
     buildHaloCatalogue(new Rng(o.seed).fork(1), { cosmology: o.cosmology });
   const haloes = selectClusters(catalogue, o.clusters);
-  await ensureWritableDir(o.out);
+  if (o.clusters !== null && o.clusters > haloes.length && !o.silent) {
+    console.warn(
+      `simulate: asked for ${o.clusters} clusters but the catalogue holds ${haloes.length}; using all`,
+    );
+  }
   const split = splitClusters(haloes.map((h) => h.id), o.seed);
   const settings = defaultRenderSettings({
     cosmology: o.cosmology,
@@ -351,6 +356,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     splitClusters: counts,
     losHaloesPerImage: nImages > 0 ? losTotal / nImages : 0,
     catalogueSize: catalogue.length,
+    clustersRequested: o.clusters,
   });
   // Publish: drop the old manifest, rename data into place, write the manifest last.
   await Deno.remove(join(o.out, DATASET_FILES.manifest)).catch(() => {});

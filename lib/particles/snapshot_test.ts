@@ -57,3 +57,26 @@ Deno.test("readParticleSnapshot() names NaNs, negative masses and missing column
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("particles read from a snapshot make the same images as the particles in memory", async () => {
+  const { makeImages, instrumentsFor } = await import("../observe/mod.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    const p = generateClusterParticles(derivedHalo(1e14, 5, { cosmology }), new Rng(3), {
+      cosmology,
+    });
+    await writeParticleSnapshot(dir, p);
+    const q = await readParticleSnapshot(dir);
+    const opts = { cosmology, redshift: 0.05, projection: 1, azimuthRad: 0.3 };
+    const a = makeImages(p, { ...opts, instruments: instrumentsFor("paper"), rng: new Rng(1) });
+    const b = makeImages(q, { ...opts, instruments: instrumentsFor("paper"), rng: new Rng(1) });
+    assert.deepEqual(a.ypar, b.ypar);
+    assert.deepEqual(a.star, b.star);
+    assert.throws(
+      () => makeImages(q, { ...opts, instruments: instrumentsFor("paper") }),
+      /pass an rng/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
