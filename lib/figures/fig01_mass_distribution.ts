@@ -1,13 +1,17 @@
 /**
  * Fig. 1 of Yan et al. (2020): the mass distribution of the cluster sample
  * (hydrodynamical M200), with the dark-matter-only selection bins of §2.1
- * (up to 200 haloes in each of ten 0.25-dex bins, 10^13-10^15 Msun) drawn as
- * dashed rules and, when known, each bar coloured by the DMO bin its halo was
- * selected in (so one sees hydro masses spill across the DMO bin edges).
+ * (up to 200 haloes in each of ten 0.25-dex bins) drawn as dashed rules and,
+ * when known, each bar coloured by the DMO bin its halo was selected in (so one
+ * sees hydro masses spill across the DMO bin edges). The paper quotes ten
+ * bins "spanning 10^13-10^15 Msun", which is eight bins of 0.25 dex; the
+ * default edges here are those `lib/halo` selects with
+ * ({@linkcode HALO_CATALOGUE_DEFAULTS}: 10^12.5-10^15, ten bins).
  *
  * @module
  */
 import { bin, range } from "./_d3.ts";
+import { HALO_CATALOGUE_DEFAULTS } from "../halo/mod.ts";
 import { assertPositive, round, VEGA_LITE_SCHEMA } from "./_common.ts";
 import type { TopLevelSpec } from "./render.ts";
 
@@ -21,7 +25,7 @@ export interface Fig01Cluster {
 
 /** Options of {@linkcode fig01MassDistribution}. */
 export interface Fig01Options {
-  /** DMO selection bin edges in log10(M200/Msun). Default 13, 13.25, ..., 15 (paper §2.1). */
+  /** DMO selection bin edges in log10(M200/Msun). Default {@linkcode DMO_BIN_EDGES_LOG10}. */
   dmoBinEdgesLog10?: readonly number[];
   /** Histogram bin width in dex. Default 0.05. */
   histBinDex?: number;
@@ -30,8 +34,12 @@ export interface Fig01Options {
   height?: number;
 }
 
-/** The paper's DMO selection bin edges, log10(M200/Msun): 13 to 15 in 0.25 dex (§2.1). */
-export const DMO_BIN_EDGES_LOG10: readonly number[] = range(0, 9).map((i) => 13 + 0.25 * i);
+/** DMO selection bin edges of `lib/halo`'s catalogue, log10(M200,DMO/Msun): 12.5 to 15 in 0.25 dex. */
+export const DMO_BIN_EDGES_LOG10: readonly number[] = (() => {
+  const { log10MMin, log10MMax, binDex } = HALO_CATALOGUE_DEFAULTS;
+  const n = Math.round((log10MMax - log10MMin) / binDex);
+  return range(0, n + 1).map((i) => round(log10MMin + binDex * i, 10));
+})();
 
 /** One bar segment of Fig. 1 (the spec's data rows). */
 export interface Fig01Row {

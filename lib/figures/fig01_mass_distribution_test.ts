@@ -10,8 +10,8 @@ import { compileSpec } from "./render.ts";
 function sample(n: number, seed: number, withBins: boolean) {
   const rng = new Rng(seed);
   return Array.from({ length: n }, (_, i) => {
-    const bin = i % 8;
-    const lm = 13 + 0.25 * bin + rng.uniform(0, 0.25) + rng.normal(0, 0.05);
+    const bin = i % 10;
+    const lm = 12.5 + 0.25 * bin + rng.uniform(0, 0.25) + rng.normal(0, 0.05);
     return withBins ? { m200Msun: 10 ** lm, dmoBin: bin } : { m200Msun: 10 ** lm };
   });
 }
@@ -31,7 +31,7 @@ Deno.test("fig01Histogram() counts every cluster once, in bins of the requested 
   assert.equal(r.count, expected);
 });
 
-Deno.test("fig01MassDistribution() stacks bars by DMO bin when known and draws the nine DMO bin edges", () => {
+Deno.test("fig01MassDistribution() stacks bars by DMO bin when known and draws the eleven DMO bin edges", () => {
   const clusters = sample(240, 2, true);
   const spec = fig01MassDistribution(clusters) as {
     layer: {
@@ -42,10 +42,23 @@ Deno.test("fig01MassDistribution() stacks bars by DMO bin when known and draws t
   const [bars, rules] = spec.layer;
   assert.equal(bars.encoding.color.field, "dmoBin");
   const labels = new Set(bars.data.values.map((v) => v.dmoBin));
-  assert.equal(labels.size, 8);
-  assert.ok(labels.has("13.00-13.25") && labels.has("14.75-15.00"));
+  assert.equal(labels.size, 10);
+  assert.ok(labels.has("12.50-12.75") && labels.has("14.75-15.00"));
   assert.deepEqual(rules.data.values.map((v) => v.edgeLog10), [...DMO_BIN_EDGES_LOG10]);
-  assert.deepEqual(DMO_BIN_EDGES_LOG10, [13, 13.25, 13.5, 13.75, 14, 14.25, 14.5, 14.75, 15]);
+  // lib/halo's HALO_CATALOGUE_DEFAULTS: ten 0.25-dex bins from 10^12.5 to 10^15 Msun.
+  assert.deepEqual(DMO_BIN_EDGES_LOG10, [
+    12.5,
+    12.75,
+    13,
+    13.25,
+    13.5,
+    13.75,
+    14,
+    14.25,
+    14.5,
+    14.75,
+    15,
+  ]);
   assert.equal(bars.data.values.reduce((s, v) => s + (v.count as number), 0), 240);
   assert.deepEqual(compileSpec(spec as never).warnings, []);
 });

@@ -8,6 +8,8 @@
 import { join } from "node:path";
 import { readCsv } from "../io/mod.ts";
 import { readPredictions } from "../evaluate/mod.ts";
+import { buildHaloCatalogue } from "../halo/mod.ts";
+import { Rng } from "../random/mod.ts";
 import { type NetworkKind, NETWORKS, TRACERS } from "../types/mod.ts";
 import type { Fig01Cluster } from "./fig01_mass_distribution.ts";
 import { DMO_BIN_EDGES_LOG10 } from "./fig01_mass_distribution.ts";
@@ -55,9 +57,40 @@ export async function readCatalogRows(dataDir: string): Promise<Fig02CatalogRow[
 }
 
 /**
+ * Rebuild the halo catalogue a dataset was simulated from (seed and cosmology
+ * from its `manifest.json`, `lib/dataset`'s draw order: `new Rng(seed).fork(1)`)
+ * and return each cluster's DMO bin, but only when every cluster's rebuilt
+ * hydro M200 equals the catalogue's to 1e-6 (the CSV keeps 8 digits) (otherwise, e.g. a dataset made
+ * from other haloes or by another version, `undefined`).
+ */
+export async function recoverDmoBins(
+  dataDir: string,
+  clusters: ReadonlyMap<number, number>,
+): Promise<Map<number, number> | undefined> {
+  const path = join(dataDir, "manifest.json");
+  if (!(await exists(path))) return undefined;
+  const manifest = JSON.parse(await Deno.readTextFile(path));
+  if (typeof manifest.seed !== "number" || typeof manifest.cosmology !== "object") return undefined;
+  let haloes;
+  try {
+    haloes = buildHaloCatalogue(new Rng(manifest.seed).fork(1), { cosmology: manifest.cosmology });
+  } catch {
+    return undefined;
+  }
+  const byId = new Map(haloes.map((h) => [h.id, h]));
+  const out = new Map<number, number>();
+  for (const [id, m200Msun] of clusters) {
+    const h = byId.get(id);
+    if (!h || !(Math.abs(h.m200Msun / m200Msun - 1) < 1e-6)) return undefined;
+    out.set(id, h.bin);
+  }
+  return out;
+}
+
+/**
  * One {@linkcode Fig01Cluster} per cluster of `DIR/catalog.csv` (projections
- * collapsed). When the catalogue also has a `dmo_bin` or `m200_dmo_msun`
- * column, the DMO selection bin is filled in.
+ * collapsed), with its DMO selection bin when the catalogue has a `dmo_bin`
+ * or `m200_dmo_msun` column, or when {@linkcode recoverDmoBins} can rebuild it.
  */
 export async function readFig01Clusters(dataDir: string): Promise<Fig01Cluster[]> {
   const path = join(dataDir, "catalog.csv");
@@ -75,6 +108,13 @@ export async function readFig01Clusters(dataDir: string): Promise<Fig01Cluster[]
     }
     byCluster.set(c, out);
   });
+  if ([...byCluster.values()].some((c) => c.dmoBin === undefined)) {
+    const bins = await recoverDmoBins(
+      dataDir,
+      new Map([...byCluster].map(([id, c]) => [id, c.m200Msun])),
+    );
+    if (bins) { for (const [id, c] of byCluster) c.dmoBin = bins.get(id); }
+  }
   return [...byCluster.values()];
 }
 

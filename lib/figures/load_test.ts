@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeNpy, formatCsv } from "../io/mod.ts";
 import { readNpyRows } from "./_npy_rows.ts";
-import { readFig01Clusters, readLearningCurve, readLearningCurves, readMassPairs } from "./load.ts";
+import { WMAP9_BAHAMAS } from "../cosmology/mod.ts";
+import { buildHaloCatalogue } from "../halo/mod.ts";
+import { Rng } from "../random/mod.ts";
+import {
+  readFig01Clusters,
+  readLearningCurve,
+  readLearningCurves,
+  readMassPairs,
+  recoverDmoBins,
+} from "./load.ts";
 
 Deno.test("readNpyRows() returns exactly the requested images of a stack, in the order asked", async () => {
   const dir = await Deno.makeTempDir();
@@ -31,8 +40,9 @@ Deno.test("readFig01Clusters() keeps one row per cluster and derives the DMO bin
       formatCsv(rows, ["image", "cluster", "projection", "m200_msun", "m200_dmo_msun"]),
     );
     const clusters = await readFig01Clusters(dir);
-    // log10(3.3e13) = 13.52 -> bin 2 (13.5-13.75); log10(5.5e14) = 14.74 -> bin 6 (14.5-14.75).
-    assert.deepEqual(clusters, [{ m200Msun: 3e13, dmoBin: 2 }, { m200Msun: 5e14, dmoBin: 6 }]);
+    // Edges from 12.5 in 0.25 dex: log10(3.3e13) = 13.52 -> bin 4 (13.5-13.75);
+    // log10(5.5e14) = 14.74 -> bin 8 (14.5-14.75).
+    assert.deepEqual(clusters, [{ m200Msun: 3e13, dmoBin: 4 }, { m200Msun: 5e14, dmoBin: 8 }]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -58,6 +68,31 @@ Deno.test("readLearningCurves() and readMassPairs() read only the networks whose
     assert.deepEqual([pairs.fxs!.mTrueMsun[0], pairs.fxs!.mPredMsun[0]], [1e14, 1.2e14]);
     await Deno.writeTextFile(join(dir, "bad.csv"), "epoch,loss\n1,0.5\n");
     await assert.rejects(() => readLearningCurve(join(dir, "bad.csv")), /no numeric val_loss/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("recoverDmoBins() rebuilds the DMO bins from the manifest's seed, and refuses when a mass does not match", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const haloes = buildHaloCatalogue(new Rng(5).fork(1), { cosmology: WMAP9_BAHAMAS });
+    const picked = [haloes[3], haloes[400], haloes[1500]];
+    await Deno.writeTextFile(
+      join(dir, "manifest.json"),
+      JSON.stringify({ seed: 5, cosmology: WMAP9_BAHAMAS }),
+    );
+    const masses = new Map(picked.map((h) => [h.id, h.m200Msun]));
+    const bins = await recoverDmoBins(dir, masses);
+    assert.deepEqual(bins, new Map(picked.map((h) => [h.id, h.bin])));
+    masses.set(picked[1].id, picked[1].m200Msun * 1.001);
+    assert.equal(await recoverDmoBins(dir, masses), undefined);
+    await Deno.writeTextFile(
+      join(dir, "manifest.json"),
+      JSON.stringify({ seed: 6, cosmology: WMAP9_BAHAMAS }),
+    );
+    masses.set(picked[1].id, picked[1].m200Msun);
+    assert.equal(await recoverDmoBins(dir, masses), undefined, "another seed gives other haloes");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
