@@ -68,13 +68,40 @@ interface AdapterLike {
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader|warp|software/i;
 
 /**
+ * Mesa's Vulkan/GL drivers print "XDG_RUNTIME_DIR is invalid or not set" when
+ * the variable is missing (as in containers and CI); pointing it at a private
+ * temporary folder before the first adapter request silences them. Linux only;
+ * a missing permission leaves the environment as it is.
+ */
+async function quietMesa(): Promise<void> {
+  if (Deno.build.os !== "linux") return;
+  try {
+    if (Deno.env.get("XDG_RUNTIME_DIR") !== undefined) return;
+    const dir = await Deno.makeTempDir({ prefix: "xdg-runtime-" });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(dir, { recursive: true });
+      } catch {
+        // already gone
+      }
+    });
+  } catch {
+    // no --allow-env / --allow-write: the notices are harmless
+  }
+}
+
+/**
  * Ask `navigator.gpu` for an adapter (high-performance preference) and describe
  * it; undefined when WebGPU is unavailable or no adapter exists. An adapter is
  * a fallback when WebGPU says so or its name is a known software rasteriser.
+ * Sets XDG_RUNTIME_DIR to a private temporary folder when it is unset (Linux),
+ * which silences Mesa's notices.
  */
 export async function probeWebGpu(): Promise<WebGpuProbe | undefined> {
   const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
   if (gpu === undefined) return undefined;
+  await quietMesa();
   let adapter: AdapterLike | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" }) as

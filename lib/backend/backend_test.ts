@@ -3,10 +3,6 @@ import * as tf from "@tensorflow/tfjs";
 import { BACKEND_NAMES, parseBackendName, probeWebGpu, setupBackend } from "./mod.ts";
 import { smallNetworkGradients } from "./_small_network_test_util.ts";
 
-// A private runtime dir keeps Mesa's "XDG_RUNTIME_DIR is invalid" notices quiet.
-if (Deno.env.get("XDG_RUNTIME_DIR") === undefined) {
-  Deno.env.set("XDG_RUNTIME_DIR", await Deno.makeTempDir({ prefix: "xdg-" }));
-}
 const probe = await probeWebGpu();
 
 Deno.test("parseBackendName() accepts the four names and rejects others, naming the valid ones", () => {
