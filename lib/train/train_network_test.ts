@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { setupBackend } from "../backend/mod.ts";
-import { loadDataset, writeSyntheticDataset } from "../dataset_read/mod.ts";
+import * as tf from "@tensorflow/tfjs";
+import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset_read/mod.ts";
 import { readCsv } from "../io/mod.ts";
-import { type HistoryRow, trainNetwork } from "./mod.ts";
+import { type HistoryRow, loadTrainedModel, trainNetwork } from "./mod.ts";
 
 const root = await Deno.makeTempDir({ prefix: "c2_train_" });
 const dataDir = join(root, "data");
@@ -66,4 +67,43 @@ Deno.test("trainNetwork() rejects bad settings before training", async () => {
     /workers must be/,
   );
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("the multichannel network trains on four tracers and predicts from [n, 120, 120, 4] raw images", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "c2_multi_" });
+  try {
+    await writeSyntheticDataset(join(dir, "data"), { clusters: 4, seed: 5 });
+    const dsm = await loadDataset(join(dir, "data"), { tracer: "multi" });
+    // A small learning rate: this test checks the plumbing, and the paper's first RMSprop
+    // steps (lr 0.01) can push an untrained network's log-mass output far out of range.
+    const res = await trainNetwork(dsm, {
+      outDir: join(dir, "run"),
+      epochs: 1,
+      learningRate: 1e-4,
+      silent: true,
+    });
+    assert.deepEqual(res.scaling.channels.map((c) => c.tracer), ["star", "fxs", "fxb", "ypar"]);
+    const tm = await loadTrainedModel(join(dir, "run"));
+    assert.equal(tm.kind, "multi");
+    const test = dsm.splits.test;
+    // Interleave the four channels of test image 0 into [1, 120, 120, 4].
+    const x = new Float32Array(IMAGE_PIXELS * 4);
+    for (let p = 0; p < IMAGE_PIXELS; p++) {
+      for (let c = 0; c < 4; c++) x[p * 4 + c] = test.images[c][p];
+    }
+    const raw = tf.tensor4d(x, [1, 120, 120, 4]);
+    const m = tm.predictMassMsun(raw).dataSync()[0];
+    assert.ok(
+      Math.abs(m / res.predictions.mPredMsun[0] - 1) < 1e-3,
+      `${m} vs ${res.predictions.mPredMsun[0]}`,
+    );
+    assert.throws(
+      () => tm.predictMassMsun(tf.zeros([1, 120, 120, 1]) as tf.Tensor4D),
+      /\[n, 120, 120, 4\]/,
+    );
+    raw.dispose();
+    tm.model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
