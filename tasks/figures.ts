@@ -25,7 +25,6 @@ import { buildMultiChannelModel, buildSingleChannelModel } from "../lib/model/mo
 import { type NetworkKind, NETWORKS, TRACERS } from "../lib/types/mod.ts";
 import {
   describeModel,
-  exists,
   fig01MassDistribution,
   fig02Images,
   fig03Architecture,
@@ -37,6 +36,7 @@ import {
   type GalleryIndex,
   type GallerySkip,
   type LayerInfo,
+  pathExists,
   readFig01Clusters,
   readFig02Clusters,
   readLearningCurves,
@@ -79,13 +79,13 @@ export interface FigureEntry {
 
 /** `null` when every path exists, else "missing <first absent path>". */
 export async function requireAll(paths: string[]): Promise<string | null> {
-  for (const p of paths) if (!(await exists(p))) return `missing ${p}`;
+  for (const p of paths) if (!(await pathExists(p))) return `missing ${p}`;
   return null;
 }
 
 /** `null` when at least one path exists, else "missing all of <paths>". */
 export async function requireAny(paths: string[]): Promise<string | null> {
-  for (const p of paths) if (await exists(p)) return null;
+  for (const p of paths) if (await pathExists(p)) return null;
   return `missing all of ${paths.join(", ")}`;
 }
 
@@ -99,7 +99,7 @@ async function layersFromRun(
 ): Promise<LayerInfo[] | undefined> {
   for (const n of networks) {
     const path = join(runsDir, n, "model.json");
-    if (!(await exists(path))) continue;
+    if (!(await pathExists(path))) continue;
     const json = JSON.parse(await Deno.readTextFile(path));
     const model = await tf.models.modelFromJSON({ modelTopology: json.modelTopology });
     try {
@@ -299,10 +299,12 @@ export async function runFigures(options: RunFiguresOptions): Promise<RunFigures
   if (only) {
     // Keep the figures of an earlier run that were not rebuilt, when their spec is still there.
     const previous = join(options.outDir, "gallery.json");
-    if (await exists(previous)) {
+    if (await pathExists(previous)) {
       const old = JSON.parse(await Deno.readTextFile(previous)) as GalleryIndex;
       for (const e of old.figures ?? []) {
-        if (!only.includes(e.id) && (await exists(join(options.outDir, e.spec)))) figures.push(e);
+        if (!only.includes(e.id) && (await pathExists(join(options.outDir, e.spec)))) {
+          figures.push(e);
+        }
       }
       const order = registry.map((f) => f.id);
       figures.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));

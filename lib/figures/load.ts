@@ -24,7 +24,7 @@ import type { MassPairs } from "./fig05_pred_vs_true.ts";
 import { readNpyRows } from "./_npy_rows.ts";
 
 /** True when `path` exists (file or directory). */
-export async function exists(path: string): Promise<boolean> {
+export async function pathExists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
@@ -68,7 +68,7 @@ export async function recoverDmoBins(
   clusters: ReadonlyMap<number, number>,
 ): Promise<Map<number, number> | undefined> {
   const path = join(dataDir, "manifest.json");
-  if (!(await exists(path))) return undefined;
+  if (!(await pathExists(path))) return undefined;
   const manifest = JSON.parse(await Deno.readTextFile(path));
   if (typeof manifest.seed !== "number" || typeof manifest.cosmology !== "object") return undefined;
   let haloes;
@@ -172,7 +172,7 @@ export async function readLearningCurves(
   const out: Partial<Record<NetworkKind, LearningCurve>> = {};
   for (const n of NETWORKS) {
     const path = join(runsDir, n, "history.csv");
-    if (await exists(path)) out[n] = await readLearningCurve(path);
+    if (await pathExists(path)) out[n] = await readLearningCurve(path);
   }
   return out;
 }
@@ -184,7 +184,7 @@ export async function readMassPairs(
   const out: Partial<Record<NetworkKind, MassPairs>> = {};
   for (const n of NETWORKS) {
     const path = join(runsDir, n, "predictions.csv");
-    if (await exists(path)) out[n] = await readPredictions(path);
+    if (await pathExists(path)) out[n] = await readPredictions(path);
   }
   return out;
 }

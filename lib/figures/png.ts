@@ -185,7 +185,7 @@ export function colorizeImage(values: ArrayLike<number>, options: ColorizeOption
 }
 
 /** Encode bytes as base64 (chunked, so large images do not overflow the call stack). */
-export function toBase64(bytes: Uint8Array): string {
+export function bytesToBase64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -209,5 +209,5 @@ export function toBase64(bytes: Uint8Array): string {
 export function imageToPngDataUrl(values: ArrayLike<number>, options: ColorizeOptions): string {
   const rgb = colorizeImage(values, options);
   const png = encodePng(rgb, { width: options.width, height: options.height, channels: 3 });
-  return `data:image/png;base64,${toBase64(png)}`;
+  return `data:image/png;base64,${bytesToBase64(png)}`;
 }
