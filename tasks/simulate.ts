@@ -13,7 +13,7 @@ import { simulateDataset, type SimulateOptions } from "../lib/dataset/mod.ts";
 
 const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper] [--clusters N]
                           [--seed S] [--no-los] [--noise paper|planck|none] [--workers W]
-                          [--star-noise MSUN] [--quiet]
+                          [--star-noise X] [--quiet]
 
   --out DIR        output directory (created; files replaced atomically)
   --profile P      smoke (60 clusters), quick or paper (full catalogue, ~2000). Default smoke.
@@ -22,7 +22,7 @@ const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper]
   --no-los         no line-of-sight structure (the paper's ablation)
   --noise N        paper (Table 1), planck (Planck-like tSZ), none. Default paper.
   --workers W      worker threads (default 2; 0 = main thread)
-  --star-noise M   stellar-mass noise rms per pixel [Msun] (default Table 1: 2.14e11)
+  --star-noise X   star noise rms per pixel [Msun/Mpc^2] (Table 1: 2.14e11)
   --quiet          no progress bar`;
 
 function parseInteger(name: string, v: string | undefined): number | undefined {
@@ -77,7 +77,7 @@ export async function main(args: string[]): Promise<number> {
       const v = Number(values["star-noise"]);
       if (!(Number.isFinite(v) && v >= 0)) {
         throw new RangeError(
-          `Invalid --star-noise: expected a number >= 0 (Msun per pixel), got "${
+          `Invalid --star-noise: expected a number >= 0 (Msun/Mpc^2), got "${
             values["star-noise"]
           }"`,
         );

@@ -75,7 +75,7 @@ Deno.test("simulate writes the dataset contract for a tiny run, identically with
     assert.equal(manifest.images, 24);
     assert.equal(manifest.los, true);
     assert.equal(manifest.instruments.ypar.beamFwhmArcmin, 1.4);
-    assert.match(manifest.units.star, /Msun per pixel/);
+    assert.match(manifest.units.star, /Msun Mpc\^-2/);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -67,7 +67,7 @@ export interface SimulateOptions {
   cosmology?: Cosmology;
   /** Use these haloes instead of building the catalogue (e.g. a real simulation's). */
   haloes?: HaloRecord[];
-  /** Star noise rms per pixel [Msun] to use instead of Table 1's 2.14e11 (`paper`/`planck` only). */
+  /** Star noise rms per pixel [Msun Mpc^-2] instead of Table 1's 2.14e11 (`paper`/`planck` only). */
   starNoiseMsun?: number;
 }
 
@@ -413,8 +413,10 @@ function buildManifest(
     noiseOrder: "Gaussian noise added first, then Gaussian beam smoothing (paper §2.2)",
     units: {
       star:
-        "Msun per pixel (stellar mass in the pixel; the paper's eq. 2 surface density is this / S, " +
-        "S = (d_A * pixel angle)^2). Chosen to match Table 1, whose Star noise 2.14e11 is in Msun per pixel.",
+        "Msun Mpc^-2: stellar surface density, paper eq. 2, stellar mass in the pixel over its " +
+        "physical area S = (d_A * 10 arcsec)^2 in physical Mpc^2. Table 1 prints the unit as Msun; " +
+        "its noise (2.14e11, '1/10 of the mean across the sample') is only consistent with this " +
+        "surface density (mock mean pixel ~1e12 Msun Mpc^-2). Multiply by S for Msun per pixel.",
       fxs: "erg s^-1 cm^-2 per pixel, rest-frame 0.5-2 keV (Tozzi & Norman 2001 cooling with a " +
         "bremsstrahlung band fraction; see lib/observe/tozzi_norman01.ts)",
       fxb: "erg s^-1 cm^-2 per pixel, bolometric (Tozzi & Norman 2001, Z = 0.3 Zsun)",

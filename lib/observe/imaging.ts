@@ -10,8 +10,13 @@
  * pixels. Angles theta = (x_p, y_p) / d_A(z) (eq. 3).
  *
  * Units of the four tracers:
- * - `star`: stellar mass per pixel [Msun] (eq. 2 times the pixel area S; the
- *   surface density is star / S with S = (d_A theta_pix)^2);
+ * - `star`: stellar surface density [Msun Mpc^-2], eq. 2: the stellar mass in
+ *   the pixel over its physical area S = (d_A theta_pix)^2 in physical Mpc^2
+ *   (d_A of the object the particles belong to). This reading of Table 1's
+ *   "Msun" is the one that makes the paper's Star noise, "1/10 of the mean
+ *   across the sample", consistent: the mock's mean pixel is ~1e12 Msun Mpc^-2
+ *   against 2.14e11 rms (as Msun per pixel the mean would be ~1e8, 2500 times
+ *   below the noise);
  * - `fxs`, `fxb`: X-ray flux per pixel [erg s^-1 cm^-2], F = L / (4 pi d_L^2)
  *   (eq. 4; the paper's text omits the square, a typo);
  * - `ypar`: Compton y, sum of Upsilon / S (eq. 5), dimensionless.
@@ -148,13 +153,15 @@ export function binParticles(particles: ClusterParticles, options: BinOptions): 
   const fluxF = 1 / (4 * Math.PI * dLcm * dLcm);
   const sCm = placement.dAMpc * pixRad * MPC_CM;
   const yF = 1 / (sCm * sCm);
+  const sMpc = placement.dAMpc * pixRad;
+  const starF = 1 / (sMpc * sMpc);
 
   const st = particles.stars;
   for (let i = 0; i < st.count; i++) {
     const u = off1 + scale * (a0 * st.x[i] + a1 * st.y[i] + a2 * st.z[i]);
     const v = off2 + scale * (b0 * st.x[i] + b1 * st.y[i] + b2 * st.z[i]);
     if (u < 0 || v < 0 || u >= npix || v >= npix) continue;
-    img.star[(v | 0) * npix + (u | 0)] += st.massMsun[i];
+    img.star[(v | 0) * npix + (u | 0)] += st.massMsun[i] * starF;
   }
   const g = particles.gas;
   if (observables.upsilonCm2.length !== g.count) {

@@ -1,8 +1,8 @@
 /**
  * Instrument model (paper §2.2, Table 1): Gaussian white noise per pixel,
- * then Gaussian beam smoothing. Star: 2.14e11 Msun rms per pixel, no beam
- * (SDSS-like; the paper's Table 1 gives Msun, so the star images are stellar
- * mass per pixel); Fxs and Fxb: 9e-16 erg/s/cm^2 rms per pixel, 4 arcsec FWHM
+ * then Gaussian beam smoothing. Star: 2.14e11 rms, no beam (SDSS-like), in
+ * the star images' unit, Msun Mpc^-2 (Table 1 prints "Msun"; see imaging.ts
+ * for why the surface density of eq. 2 is the consistent reading); Fxs and Fxb: 9e-16 erg/s/cm^2 rms per pixel, 4 arcsec FWHM
  * (Chandra-like); Ypar: 1e-8 rms, 1.4 arcmin FWHM (ACT-like). The `planck`
  * setting replaces Ypar's by 1e-6 and 9.66 arcmin (Planck-like); `none`
  * switches noise and beams off.
