@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeNpy, readCsv, readNpy } from "../lib/io/mod.ts";
-import { simulateDataset } from "../lib/dataset/mod.ts";
+import {
+  DATASET_CATALOG_COLUMNS,
+  DATASET_GALAXY_COLUMNS,
+  simulateDataset,
+} from "../lib/dataset/mod.ts";
+import { CATALOG_COLUMNS as READER_CATALOG_COLUMNS, loadDataset } from "../lib/dataset_read/mod.ts";
 import { npyHeaderF32 } from "../lib/dataset/_npy_stream.ts";
 import { TRACERS } from "../lib/types/mod.ts";
 import { main } from "../tasks/simulate.ts";
@@ -70,6 +75,12 @@ Deno.test("simulate writes the dataset contract for a tiny run, identically with
       assert.ok((g.x_pix as number) >= 0 && (g.x_pix as number) < 120);
       assert.ok((g.m_gal_msun as number) > 1e10);
     }
+    // The training-side reader accepts the dataset and agrees on the columns.
+    assert.deepEqual([...DATASET_CATALOG_COLUMNS], [...READER_CATALOG_COLUMNS]);
+    assert.deepEqual(DATASET_GALAXY_COLUMNS, ["image", "cluster", "x_pix", "y_pix", "m_gal_msun"]);
+    const ds = await loadDataset(a, { tracer: "multi" });
+    assert.equal(ds.nImages, 24);
+    assert.equal(ds.splits.train.n, 16);
     const manifest = JSON.parse(await Deno.readTextFile(join(a, "manifest.json")));
     assert.equal(manifest.seed, 7);
     assert.equal(manifest.images, 24);

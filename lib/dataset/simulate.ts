@@ -89,7 +89,7 @@ export const DATASET_FILES = {
 } as const;
 
 /** Header of catalog.csv (the dataset contract). */
-export const CATALOG_COLUMNS = [
+export const DATASET_CATALOG_COLUMNS = [
   "image",
   "cluster",
   "projection",
@@ -100,7 +100,7 @@ export const CATALOG_COLUMNS = [
   "split",
 ];
 /** Header of galaxies.csv (the dataset contract). */
-export const GALAXY_COLUMNS = ["image", "cluster", "x_pix", "y_pix", "m_gal_msun"];
+export const DATASET_GALAXY_COLUMNS = ["image", "cluster", "x_pix", "y_pix", "m_gal_msun"];
 
 interface Resolved {
   out: string;
@@ -339,8 +339,8 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     const galPath = temp(DATASET_FILES.galaxies);
     tempFiles.push(catPath, galPath);
     galaxyRows.sort((a, b) => (a.image as number) - (b.image as number));
-    await Deno.writeTextFile(catPath, formatCsv(catalogRows, CATALOG_COLUMNS));
-    await Deno.writeTextFile(galPath, formatCsv(galaxyRows, GALAXY_COLUMNS));
+    await Deno.writeTextFile(catPath, formatCsv(catalogRows, DATASET_CATALOG_COLUMNS));
+    await Deno.writeTextFile(galPath, formatCsv(galaxyRows, DATASET_GALAXY_COLUMNS));
   } catch (e) {
     for (const t of TRACERS) writers[t]?.abort();
     for (const f of tempFiles) await Deno.remove(f).catch(() => {});
