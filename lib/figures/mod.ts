@@ -27,6 +27,7 @@ export * from "./fig05_pred_vs_true.ts";
 export * from "./fig06_bias_vs_mass.ts";
 export * from "./fig07_bias_distribution.ts";
 export * from "./table2.ts";
+export * from "./fig08_11_interpret.ts";
 export * from "./load.ts";
 export * from "./gallery.ts";
 export {
