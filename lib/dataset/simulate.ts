@@ -214,11 +214,17 @@ async function renderAll(
         failed = true;
         reject(e instanceof Error ? e : new Error(String(e)));
       };
+      // Back-pressure: at most MAX_PENDING finished clusters wait for their turn to be written.
+      const MAX_PENDING = 8 * nW;
+      const idle: Worker[] = [];
       const dispatch = (w: Worker) => {
-        if (next < haloes.length) {
-          const index = next++;
-          w.postMessage({ type: "job", index, halo: haloes[index] });
+        if (next >= haloes.length) return;
+        if (pending.size >= MAX_PENDING) {
+          idle.push(w);
+          return;
         }
+        const index = next++;
+        w.postMessage({ type: "job", index, halo: haloes[index] });
       };
       for (let i = 0; i < nW; i++) {
         const w = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
@@ -248,6 +254,9 @@ async function renderAll(
               pending.delete(emitted);
               await onResult(emitted, v);
               emitted++;
+            }
+            while (idle.length > 0 && pending.size < MAX_PENDING && next < haloes.length) {
+              dispatch(idle.pop()!);
             }
             if (emitted === haloes.length) resolve();
           }).catch(fail);
