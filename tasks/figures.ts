@@ -41,6 +41,7 @@ import {
   readFig02Clusters,
   readLearningCurves,
   readMassPairs,
+  readTracerUnits,
   renderSpec,
   table2Json,
   table2Spec,
@@ -163,7 +164,8 @@ export const FIGURES: FigureEntry[] = [
     title: "Fig. 2: clusters of four mass ranges in the four tracers",
     missing: (c) =>
       requireAll(dataFiles(c, ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)])),
-    build: async (c) => fig02Images(await readFig02Clusters(c.dataDir)),
+    build: async (c) =>
+      fig02Images(await readFig02Clusters(c.dataDir), { units: await readTracerUnits(c.dataDir) }),
   },
   {
     id: "fig03",

@@ -52,9 +52,9 @@ export interface Fig02Options {
   panelPx?: number;
 }
 
-/** The dataset contract's units per tracer (per pixel). */
+/** Default units per tracer (those `deno task simulate` writes; `manifest.json` has the full text). */
 export const TRACER_UNITS: Readonly<Record<Tracer, string>> = {
-  star: "Msun per pixel",
+  star: "Msun Mpc^-2",
   fxs: "erg/s/cm² per pixel",
   fxb: "erg/s/cm² per pixel",
   ypar: "Compton y",

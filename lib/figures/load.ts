@@ -10,7 +10,7 @@ import { readCsv } from "../io/mod.ts";
 import { readPredictions } from "../evaluate/mod.ts";
 import { buildHaloCatalogue } from "../halo/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { type NetworkKind, NETWORKS, TRACERS } from "../types/mod.ts";
+import { type NetworkKind, NETWORKS, type Tracer, TRACERS } from "../types/mod.ts";
 import type { Fig01Cluster } from "./fig01_mass_distribution.ts";
 import { DMO_BIN_EDGES_LOG10 } from "./fig01_mass_distribution.ts";
 import {
@@ -116,6 +116,25 @@ export async function readFig01Clusters(dataDir: string): Promise<Fig01Cluster[]
     if (bins) { for (const [id, c] of byCluster) c.dmoBin = bins.get(id); }
   }
   return [...byCluster.values()];
+}
+
+/** The unit part of a `manifest.json` unit description: the text before the first ":", "," or " (". */
+export function shortUnit(description: string): string {
+  const cut = description.search(/:|,| \(/);
+  return (cut < 0 ? description : description.slice(0, cut)).trim();
+}
+
+/** Units per tracer from `DIR/manifest.json` (short form), or `undefined` when absent. */
+export async function readTracerUnits(
+  dataDir: string,
+): Promise<Partial<Record<Tracer, string>> | undefined> {
+  const path = join(dataDir, "manifest.json");
+  if (!(await pathExists(path))) return undefined;
+  const units = JSON.parse(await Deno.readTextFile(path)).units;
+  if (typeof units !== "object" || units === null) return undefined;
+  const out: Partial<Record<Tracer, string>> = {};
+  for (const t of TRACERS) if (typeof units[t] === "string") out[t] = shortUnit(units[t]);
+  return out;
 }
 
 /**

@@ -10,7 +10,9 @@ import {
   readLearningCurve,
   readLearningCurves,
   readMassPairs,
+  readTracerUnits,
   recoverDmoBins,
+  shortUnit,
 } from "./load.ts";
 
 Deno.test("readNpyRows() returns exactly the requested images of a stack, in the order asked", async () => {
@@ -93,6 +95,26 @@ Deno.test("recoverDmoBins() rebuilds the DMO bins from the manifest's seed, and 
     );
     masses.set(picked[1].id, picked[1].m200Msun);
     assert.equal(await recoverDmoBins(dir, masses), undefined, "another seed gives other haloes");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readTracerUnits() shortens the manifest's unit descriptions to their unit", async () => {
+  assert.equal(shortUnit("Msun Mpc^-2: stellar surface density, paper eq. 2"), "Msun Mpc^-2");
+  assert.equal(
+    shortUnit("erg s^-1 cm^-2 per pixel, rest-frame 0.5-2 keV"),
+    "erg s^-1 cm^-2 per pixel",
+  );
+  assert.equal(shortUnit("Compton y (dimensionless), sum of Upsilon / S"), "Compton y");
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(await readTracerUnits(dir), undefined);
+    await Deno.writeTextFile(
+      join(dir, "manifest.json"),
+      JSON.stringify({ units: { ypar: "Compton y (dimensionless)" } }),
+    );
+    assert.deepEqual(await readTracerUnits(dir), { ypar: "Compton y" });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
