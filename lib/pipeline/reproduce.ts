@@ -279,7 +279,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       }
     }
     if (step.freshArgs && !resume) command.push(...step.freshArgs);
-    if (resume) reason += ", resuming the interrupted run";
+    if (resume) reason = "interrupted, resuming";
     report.reason = reason;
     if (options.dryRun) {
       report.status = "would-run";
