@@ -23,7 +23,9 @@ import {
 import { ensureWritableDir, ProgressBar, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
 import { buildMultiChannelModel, buildSingleChannelModel } from "../lib/model/mod.ts";
 import { type NetworkKind, NETWORKS, TRACERS } from "../lib/types/mod.ts";
+import { readInterpretTracer } from "../lib/interpret/mod.ts";
 import {
+  buildInterpretFigure,
   describeModel,
   fig01MassDistribution,
   fig02Images,
@@ -35,6 +37,8 @@ import {
   type GalleryEntry,
   type GalleryIndex,
   type GallerySkip,
+  INTERPRET_FIGURE_ID,
+  INTERPRET_FIGURE_TITLE,
   type LayerInfo,
   pathExists,
   readFig01Clusters,
@@ -147,11 +151,7 @@ async function table2Output(c: FigureContext): Promise<FigureOutput> {
   };
 }
 
-/**
- * The figures, in order. Adding one is one entry; figures 8-11 (lib/figures
- * `fig08*`..`fig11*`, engineer E) go here, e.g.
- * `{ id: "fig08", title: "Fig. 8: ...", missing: (c) => requireAll([join(c.interpretDir, "star", "deepdream.npy")]), build: async (c) => fig08DeepDream(await readFig08Input(c.interpretDir)) },`
- */
+/** The figures, in order (1-7, Table 2, then 8-11 from the interpretation maps). Adding one is one entry. */
 export const FIGURES: FigureEntry[] = [
   {
     id: "fig01",
@@ -209,7 +209,17 @@ export const FIGURES: FigureEntry[] = [
     missing: (c) => requireAny(runFiles(c, "predictions.csv")),
     build: table2Output,
   },
-  // Figures 8-11 (engineer E's builders) are wired here by the lead, one entry each.
+  ...TRACERS.map((t): FigureEntry => ({
+    id: INTERPRET_FIGURE_ID[t],
+    title: INTERPRET_FIGURE_TITLE[t],
+    missing: (c) =>
+      requireAll(
+        ["selection.json", "images.npy", "deepdream.npy", "mask.npy"].map((f) =>
+          join(c.interpretDir, t, f)
+        ),
+      ),
+    build: async (c) => buildInterpretFigure(await readInterpretTracer(c.interpretDir, t)),
+  })),
 ];
 
 /** Options of {@linkcode runFigures}. */
