@@ -19,6 +19,8 @@ import {
   STAMP_VERSION,
   StepFailedError,
   type StepObservation,
+  TEACHING_EPOCHS,
+  teachingRun,
 } from "../lib/pipeline/mod.ts";
 import { table2Stats } from "../lib/evaluate/mod.ts";
 
@@ -472,4 +474,23 @@ Deno.test("reproduce() lets an interrupted training resume only when its inputs 
     Deno.env.delete("STAND_IN_FAIL");
     await Deno.remove(fake, { recursive: true });
   }
+});
+
+Deno.test("teachingRun() gives the notebooks one shared directory and each variant its own", () => {
+  const base = teachingRun();
+  assert.equal(base.profile, "smoke");
+  assert.equal(base.epochs, TEACHING_EPOCHS);
+  assert.match(base.outDir!, /\/out\/notebooks$/);
+  assert.equal(teachingRun().outDir, base.outDir);
+  assert.match(
+    teachingRun({ noise: "planck", los: false }).outDir!,
+    /\/out\/notebooks-noise-planck-no-los$/,
+  );
+  assert.match(
+    teachingRun({ clusters: 200, epochs: 5 }).outDir!,
+    /notebooks-clusters-200-epochs-5$/,
+  );
+  assert.equal(teachingRun({ noise: "paper", epochs: TEACHING_EPOCHS }).outDir, base.outDir);
+  assert.equal(teachingRun({ outDir: "/tmp/x" }).outDir, "/tmp/x");
+  assert.equal(teachingRun({ targets: ["simulate"] }).targets?.[0], "simulate");
 });

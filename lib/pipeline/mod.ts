@@ -21,3 +21,4 @@ export * from "./files.ts";
 export * from "./reproduce.ts";
 export * from "./summary.ts";
 export * from "./scaling_relation.ts";
+export * from "./teaching_run.ts";
