@@ -227,6 +227,8 @@ export async function readPredictions(path: string): Promise<Predictions> {
   const out: Predictions = { image: [], cluster: [], mTrueMsun: [], mPredMsun: [] };
   rows.forEach((r, i) => {
     for (const c of need) {
+      // parseCsv keeps non-finite numbers as text; a diverged network writes "Infinity".
+      if (r[c] === "Infinity" || r[c] === "-Infinity" || r[c] === "NaN") r[c] = Number(r[c]);
       if (typeof r[c] !== "number") {
         throw new TypeError(`Cannot read ${path}: row ${i + 2} has no numeric ${c}`);
       }
@@ -259,8 +261,15 @@ export async function evaluateRuns(runsDir: string): Promise<RunsEvaluation> {
       continue;
     }
     const p = await readPredictions(path);
-    out.table2[kind] = table2Stats(p.mTrueMsun, p.mPredMsun);
-    out.biasBins[kind] = biasBins(p.mTrueMsun, p.mPredMsun);
+    try {
+      out.table2[kind] = table2Stats(p.mTrueMsun, p.mPredMsun);
+      out.biasBins[kind] = biasBins(p.mTrueMsun, p.mPredMsun);
+    } catch (e) {
+      throw new RangeError(
+        `${(e as Error).message} (in ${path}; a non-finite prediction means the ${kind} ` +
+          `network has not converged: train it for more epochs)`,
+      );
+    }
   }
   if (Object.keys(out.table2).length === 0) {
     throw new Error(

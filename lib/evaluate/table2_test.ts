@@ -55,6 +55,13 @@ Deno.test("evaluateRuns() reads every network's predictions.csv and formats Tabl
     assert.deepEqual(Object.keys(ev.table2), ["ypar"]);
     assert.equal(ev.table2.ypar!.n, 4);
     const md = formatTable2Markdown(ev.table2);
+    await Deno.mkdir(join(dir, "star"));
+    await Deno.writeTextFile(
+      join(dir, "star", "predictions.csv"),
+      lines.join("\n").replace(`,${mPred[1]}\n`, ",Infinity\n") + "\n",
+    );
+    await assert.rejects(() => evaluateRuns(dir), /star.*predictions\.csv.*not converged/);
+    await Deno.remove(join(dir, "star"), { recursive: true });
     assert.match(md, /\| Ypar \| 4 \| 0\.015 ± 0\.044 \| 0\.002 ± 0\.002 \| 5\.000 ± 10\.408 \|/);
   } finally {
     await Deno.remove(dir, { recursive: true });
