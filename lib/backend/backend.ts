@@ -7,14 +7,15 @@
  *   build fails in Deno with ERR_WORKER_PATH), its `.wasm` binary read from the
  *   local npm package (no network), plus this toolkit's convolution gradient
  *   kernels so that CNNs train (see `wasm_gradients.ts`).
- * - `cpu`: tfjs' pure-JavaScript backend, a slow last resort.
+ * - `cpu`: tfjs' pure-JavaScript backend, a slow last resort (its filter gradient
+ *   replaced by the same convolution formulation, ~30x faster than tfjs' own).
  * - `auto`: WebGPU on a real (non-fallback) GPU adapter, else WASM.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
-import { registerWasmGradientKernels } from "./wasm_gradients.ts";
+import { registerCpuGradientKernels, registerWasmGradientKernels } from "./wasm_gradients.ts";
 
 /** A backend request: a concrete backend or `auto`. */
 export type BackendName = "auto" | "webgpu" | "wasm" | "cpu";
@@ -187,6 +188,7 @@ export async function setupBackend(
   if (options.quiet === true) tf.env().set("PROD", true);
   switch (name) {
     case "cpu": {
+      registerCpuGradientKernels();
       if (!(await tf.setBackend("cpu"))) {
         throw new TypeError("Cannot initialise the tfjs cpu backend");
       }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { setupBackend } from "./mod.ts";
+import { registerCpuGradientKernels, setupBackend } from "./mod.ts";
 import { Rng } from "../random/mod.ts";
 import { smallNetworkGradients } from "./_small_network_test_util.ts";
 
 // Every kernel result on "wasm" is compared with tfjs' reference "cpu" backend
-// (plain JavaScript loops) on the same inputs. Tolerance: the largest absolute
+// (plain JavaScript loops) on the same inputs; the filter gradient, which this
+// toolkit also replaces on "cpu", with its definition in float64 loops. Tolerance: the largest absolute
 // difference must be below 1e-4 times the largest absolute reference value
 // (float32 sums of up to ~1000 terms agree to ~1e-6 relative).
 const REL_TOL = 1e-4;
@@ -96,20 +97,69 @@ const CONV_CASES: {
   { x: [1, 7, 6, 2], k: [2, 3], cout: 12, s: 1, pad: "same" },
 ];
 
-Deno.test("wasm Conv2DBackpropFilter matches the cpu backend for strides 1-2, same/valid padding", async () => {
-  let seed = 1;
-  for (const c of CONV_CASES) {
-    const ho = outSize(c.x[1], c.k[0], c.s, c.pad);
-    const wo = outSize(c.x[2], c.k[1], c.s, c.pad);
-    const inputs = randomInputs(seed++, { x: c.x, dy: [c.x[0], ho, wo, c.cout] });
-    await compareKernel("Conv2DBackpropFilter", inputs, {
-      strides: [c.s, c.s],
-      pad: c.pad,
-      dataFormat: "NHWC",
-      filterShape: [c.k[0], c.k[1], c.x[3], c.cout],
-    }, `dW ${JSON.stringify(c)}`);
+/**
+ * Filter gradient by its definition, in float64 loops (independent of tfjs):
+ * dw[a, b, ci, co] = sum_{n,i,j} x[n, s i + a - top, s j + b - left, ci] dy[n, i, j, co],
+ * with tfjs' (TensorFlow's) padding: "same" pads max((out - 1) s + k - in, 0)
+ * in total, the smaller half on top/left; "valid" pads nothing.
+ */
+function naiveFilterGradient(
+  x: { shape: number[]; data: Float32Array },
+  dy: { shape: number[]; data: Float32Array },
+  k: [number, number],
+  s: number,
+  pad: "same" | "valid",
+): Float32Array {
+  const [n, h, w, cin] = x.shape;
+  const [, ho, wo, cout] = dy.shape;
+  const top = pad === "same" ? Math.floor(Math.max((ho - 1) * s + k[0] - h, 0) / 2) : 0;
+  const left = pad === "same" ? Math.floor(Math.max((wo - 1) * s + k[1] - w, 0) / 2) : 0;
+  const out = new Float32Array(k[0] * k[1] * cin * cout);
+  for (let a = 0; a < k[0]; a++) {
+    for (let b = 0; b < k[1]; b++) {
+      for (let ci = 0; ci < cin; ci++) {
+        for (let co = 0; co < cout; co++) {
+          let sum = 0;
+          for (let m = 0; m < n; m++) {
+            for (let i = 0; i < ho; i++) {
+              const r = s * i + a - top;
+              if (r < 0 || r >= h) continue;
+              for (let j = 0; j < wo; j++) {
+                const c = s * j + b - left;
+                if (c < 0 || c >= w) continue;
+                sum += x.data[((m * h + r) * w + c) * cin + ci] *
+                  dy.data[((m * ho + i) * wo + j) * cout + co];
+              }
+            }
+          }
+          out[((a * k[1] + b) * cin + ci) * cout + co] = sum;
+        }
+      }
+    }
   }
-});
+  return out;
+}
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`${backend} Conv2DBackpropFilter matches its definition for strides 1-2, same/valid padding`, async () => {
+    registerCpuGradientKernels();
+    let seed = 1;
+    for (const c of CONV_CASES) {
+      const ho = outSize(c.x[1], c.k[0], c.s, c.pad);
+      const wo = outSize(c.x[2], c.k[1], c.s, c.pad);
+      const inputs = randomInputs(seed++, { x: c.x, dy: [c.x[0], ho, wo, c.cout] });
+      const got = await runOn(backend, "Conv2DBackpropFilter", inputs, {
+        strides: [c.s, c.s],
+        pad: c.pad,
+        dataFormat: "NHWC",
+        filterShape: [c.k[0], c.k[1], c.x[3], c.cout],
+      });
+      assert.deepEqual(got.shape, [c.k[0], c.k[1], c.x[3], c.cout]);
+      const want = naiveFilterGradient(inputs.x, inputs.dy, c.k, c.s, c.pad);
+      assertClose(got.data, want, `${backend} dW ${JSON.stringify(c)}`);
+    }
+  });
+}
 
 Deno.test("wasm Conv2DBackpropInput matches the cpu backend (fast path at stride 1, native otherwise)", async () => {
   let seed = 100;
