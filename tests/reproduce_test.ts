@@ -464,7 +464,8 @@ Deno.test("reproduce() lets an interrupted training resume only when its inputs 
     Deno.env.set("STAND_IN_FAIL", "train");
     await assert.rejects(reproduce({ ...base, epochs: 2 }), StepFailedError);
     Deno.env.delete("STAND_IN_FAIL");
-    await reproduce({ ...base, epochs: 1 });
+    const other = await reproduce({ ...base, epochs: 1 });
+    assert.equal(other.steps[1].reason, "interrupted, starting afresh (settings changed since)");
     assert.deepEqual(await ran(log), ["train star fresh", "train star fresh"]);
     // --force always starts afresh.
     await reproduce({ ...base, epochs: 1, force: true });

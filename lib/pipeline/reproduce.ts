@@ -276,10 +276,14 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
           code,
         );
         resume = verdict.status === "fresh";
+        reason = resume
+          ? "interrupted, resuming"
+          : `interrupted, starting afresh (${
+            verdict.status === "stale" ? verdict.reason : "inputs changed"
+          } since)`;
       }
     }
     if (step.freshArgs && !resume) command.push(...step.freshArgs);
-    if (resume) reason = "interrupted, resuming";
     report.reason = reason;
     if (options.dryRun) {
       report.status = "would-run";
