@@ -495,3 +495,71 @@ Deno.test("teachingRun() gives the notebooks one shared directory and each varia
   assert.equal(teachingRun({ outDir: "/tmp/x" }).outDir, "/tmp/x");
   assert.equal(teachingRun({ targets: ["simulate"] }).targets?.[0], "simulate");
 });
+
+// The headless notebook runner of CI (scripts/run_notebooks.py), when this
+// machine has Debian's nbclient and the Deno kernelspec (scripts/ci_notebooks.sh installs both).
+const notebookRunnerReady = (() => {
+  try {
+    const probe = new Deno.Command("/usr/bin/python3", {
+      args: [
+        "-c",
+        "from jupyter_client.kernelspec import KernelSpecManager as K; K().get_kernel_spec('deno')",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return probe.success;
+  } catch {
+    return false;
+  }
+})();
+
+function notebook(cells: string[]): string {
+  return JSON.stringify({
+    cells: cells.map((source, i) => ({
+      cell_type: "code",
+      id: `c${i}`,
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+    metadata: { kernelspec: { display_name: "Deno", language: "typescript", name: "deno" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+Deno.test({
+  name: "run_notebooks.py passes a clean notebook and fails on a cell error, naming the cell",
+  ignore: !notebookRunnerReady,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "run_notebooks_test_" });
+    try {
+      await Deno.writeTextFile(join(dir, "good.ipynb"), notebook(["const x = 6 * 7;", "x"]));
+      await Deno.writeTextFile(
+        join(dir, "bad.ipynb"),
+        notebook(["1 + 1", 'throw new RangeError("deliberate failure");', "2 + 2"]),
+      );
+      const script = new URL("../scripts/run_notebooks.py", import.meta.url).pathname;
+      const run = async (name: string) => {
+        const out = await new Deno.Command("/usr/bin/python3", {
+          args: [script, "--timeout", "60", join(dir, name)],
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        return { code: out.code, text: new TextDecoder().decode(out.stdout) };
+      };
+      const good = await run("good.ipynb");
+      assert.equal(good.code, 0, good.text);
+      assert.match(good.text, /notebooks: 1 passed, 0 failed/);
+      const bad = await run("bad.ipynb");
+      assert.equal(bad.code, 1, bad.text);
+      assert.match(bad.text, /in cell 2 of 3 \(code cell 2\)/);
+      assert.match(bad.text, /RangeError: deliberate failure/);
+      assert.match(bad.text, /notebooks: 0 passed, 1 failed/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
