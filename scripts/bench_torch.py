@@ -7,7 +7,9 @@ flatten, dense 200-100-100-20 with ReLU and 20% dropout between them, one
 linear output; RMSprop (lr 0.01, rho 0.9 as in Keras), batch 50, MSE on the
 target log10(M/Msun) - 14. Inputs are random (throughput only).
 
-Prints one JSON line: {"images_per_s": ..., "seconds_per_batch": ..., ...}.
+Prints one JSON line: {"images_per_s": ..., "images_per_cpu_s": ..., ...}, where
+images_per_cpu_s divides by the process's CPU time (all threads), a measure
+that a busy machine disturbs less than wall-clock time.
 Used by tasks/_bench_train.ts; run directly with
     python3 scripts/bench_torch.py --batches 5 --threads 2
 """
@@ -69,11 +71,14 @@ def main() -> int:
     for _ in range(a.warmup):
         step()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(a.batches):
         step()
     dt = time.perf_counter() - t0
+    dc = time.process_time() - c0
     print(json.dumps({
         "images_per_s": a.batches * a.batch_size / dt,
+        "images_per_cpu_s": a.batches * a.batch_size / dc,
         "seconds_per_batch": dt / a.batches,
         "batches": a.batches,
         "batch_size": a.batch_size,

@@ -113,9 +113,11 @@ export async function probeWebGpu(): Promise<WebGpuProbe | undefined> {
   }
   if (adapter === null) return undefined;
   const info = adapter.info ?? {};
-  const parts = [info.vendor, info.architecture, info.device, info.description]
-    .filter((s): s is string => typeof s === "string" && s.length > 0);
-  const description = [...new Set(parts)].join(" ") || "unknown adapter";
+  const parts = [info.vendor, info.architecture, info.device]
+    .filter((s): s is string => typeof s === "string" && s.length > 0 && s !== "0");
+  const description = (info.description ?? "").length > 0
+    ? info.description as string
+    : parts.join(" ") || "unknown adapter";
   const flagged = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true;
   return {
     adapter: description,
