@@ -85,7 +85,11 @@ async function trainThroughput(
   }
 }
 
-/** Milliseconds per call of `f` (after one untimed call), disposing its result. */
+/**
+ * CPU milliseconds of this process per call of `f` (after one untimed call),
+ * disposing its result; for single-threaded WASM kernels this is their run time
+ * on an idle core, even when other processes share the machine.
+ */
 async function timeMs(f: () => tf.Tensor | tf.Tensor[], repeats: number): Promise<number> {
   const run = async () => {
     const out = f();
@@ -94,9 +98,9 @@ async function timeMs(f: () => tf.Tensor | tf.Tensor[], repeats: number): Promis
     tf.dispose(list);
   };
   await run();
-  const t0 = performance.now();
+  const c0 = cpuSeconds();
   for (let i = 0; i < repeats; i++) await run();
-  return (performance.now() - t0) / repeats;
+  return ((cpuSeconds() - c0) * 1000) / repeats;
 }
 
 /**
