@@ -143,13 +143,17 @@ async function wasmPieces(repeats: number): Promise<BenchResult[]> {
       repeats,
     );
     return [
-      { label: "wasm forward pass, batch of 50", value: forward, unit: "ms" },
+      { label: "wasm forward pass, batch of 50", value: forward, unit: "CPU ms" },
       {
         label: "wasm conv filter gradients (3 layers), batch of 50",
         value: filterGrad,
-        unit: "ms",
+        unit: "CPU ms",
       },
-      { label: "wasm conv input gradients (2 layers), batch of 50", value: inputGrad, unit: "ms" },
+      {
+        label: "wasm conv input gradients (2 layers), batch of 50",
+        value: inputGrad,
+        unit: "CPU ms",
+      },
     ];
   } finally {
     tf.dispose([x, y, ...xs, ...dys, ...ws]);
