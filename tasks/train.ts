@@ -128,6 +128,12 @@ if (import.meta.main) {
     console.error(
       `train: backend ${backendLabel}; ${epochs} epochs, batch ${batchSize}, seed ${seed}`,
     );
+    if (!values.fresh) {
+      const ck = await Deno.stat(`${values.out}/checkpoint.bin`).catch(() => null);
+      if (ck) {
+        console.error(`train: resuming from ${values.out}/checkpoint.bin (--fresh starts again)`);
+      }
+    }
     const result = await trainNetwork(dataset, {
       outDir: values.out,
       epochs,

@@ -10,6 +10,16 @@
  * every epoch so that the same command, run again after a crash, resumes at
  * the next epoch.
  *
+ * Behaviour to expect with the paper's optimizer: RMSprop's squared-gradient
+ * average starts at zero, so its first update moves every weight by about
+ * lr / sqrt(1 - rho) = 0.03 in the direction of its gradient. In the 14,400
+ * (57,600 multichannel) input first dense layer these moves add up, and the
+ * untrained network's output (log10 M - 14) jumps to values of order 10^3:
+ * the first epoch's training loss is 10^5 - 10^8. The network recovers within
+ * one or two epochs and the best-validation-loss selection never picks those
+ * weights; Keras 2 does the same (its MSLE clips negative predictions, ours
+ * has a linear log-mass output).
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
