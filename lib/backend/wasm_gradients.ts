@@ -101,6 +101,25 @@ function convInfo(
 }
 
 /**
+ * [N, H, W, C] -> [C, H, W, N] as a 2-D transpose [N, HWC] -> [HWC, N] and a
+ * block move [HW, C, N] -> [C, HW, N]: about twice as fast on WASM as the one
+ * rank-4 permutation [3, 1, 2, 0], whose generic loop strides through memory.
+ */
+function channelsBatchLast(backend: Backend, x: TensorInfo): TensorInfo {
+  const [n, h, w, c] = x.shape;
+  const flat = reshape(backend, x, [n, h * w * c]);
+  const t = transpose(backend, flat, [1, 0]);
+  free(backend, flat);
+  const t3 = reshape(backend, t, [h * w, c, n]);
+  free(backend, t);
+  const moved = transpose(backend, t3, [1, 0, 2]);
+  free(backend, t3);
+  const out = reshape(backend, moved, [c, h, w, n]);
+  free(backend, moved);
+  return out;
+}
+
+/**
  * dw = conv(xT, dyT) with dilation = stride: xT is [Cin, H, W, N], dyT is
  * [Ho, Wo, N, Cout], the result [Cin, kh, kw, Cout] is transposed to
  * [kh, kw, Cin, Cout].
@@ -120,7 +139,7 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   // the needed pad is negative and those rows/columns are cut off instead.
   const bottom = kh + sh * (ho - 1) - h - top;
   const right = kw + sw * (wo - 1) - w - left;
-  let xT = transpose(backend, x, [3, 1, 2, 0]);
+  let xT = channelsBatchLast(backend, x);
   if (bottom < 0 || right < 0) {
     const cut = slice(backend, xT, [0, 0, 0, 0], [
       xT.shape[0],
