@@ -52,7 +52,18 @@ Deno.test("two WASM workers give the single-process gradient of the full batch",
 
 Deno.test("loadTrainedModel() predicts the run's test masses from raw images, differentiably", async () => {
   const out = join(root, "load");
-  const res = await trainNetwork(ds, { outDir: out, epochs: 2, silent: true, workers: 2 });
+  const counts: number[][] = [];
+  const res = await trainNetwork(ds, {
+    outDir: out,
+    epochs: 2,
+    silent: true,
+    workers: 2,
+    onEpoch: (_row, info) => void counts.push(info.numTensors),
+  });
+  // No tensor leak in the workers: each holds as many tensors after epoch 2 as after epoch 1.
+  assert.equal(counts.length, 2);
+  assert.equal(counts[0].length, 2);
+  assert.deepEqual(counts[1], counts[0]);
   const tm = await loadTrainedModel(out);
   assert.equal(tm.kind, "ypar");
   assert.deepEqual(tm.scaling, res.scaling);

@@ -362,7 +362,9 @@ export async function trainNetwork(
     }
     await writeJsonAtomic(join(outDir, "training.json"), {
       network: kind,
+      tracer: kind,
       tracers: dataset.channels,
+      seed,
       dataDir: resolve(dataset.dir),
       images: { train: nTrain, val: splits.val.n, test: test.n },
       inputScaling: scaling,
