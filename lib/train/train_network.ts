@@ -153,6 +153,23 @@ function msle(outputs: Float32Array, targets: Float32Array): number {
 }
 
 /**
+ * A 32-bit FNV-1a hash of the labels of every split and of a strided sample
+ * of the raw pixels, so that a checkpoint is not resumed on different data.
+ */
+function dataChecksum(ds: LoadedDataset): string {
+  let h = 0x811c9dc5;
+  const mix = (a: Float32Array, stride: number) => {
+    const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+    for (let i = 0; i < u.length; i += stride) h = Math.imul(h ^ u[i], 16777619) >>> 0;
+  };
+  for (const s of SPLITS) {
+    mix(Float32Array.from(ds.splits[s].m200Msun), 1);
+    for (const img of ds.splits[s].images) mix(img, 97);
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/**
  * Train the network for `dataset.kind` on a dataset read by `loadDataset`,
  * writing the run directory described in the module docs. Resumes from a
  * checkpoint in `outDir` made with the same data and settings.
@@ -198,6 +215,7 @@ export async function trainNetwork(
     decay,
     seed,
     dropout,
+    dataChecksum: dataChecksum(dataset),
   };
 
   let ck: Checkpoint | null = options.resume === false ? null : await readCheckpoint(ckPath);
@@ -207,7 +225,8 @@ export async function trainNetwork(
       if (ck.meta.fingerprint[k] !== v) {
         throw new RangeError(
           `Cannot resume ${ckPath}: it was made with ${k} = ${ck.meta.fingerprint[k]}, ` +
-            `this run has ${v}. Use another --out directory, or delete ${ckPath} to start afresh.`,
+            `this run has ${v}. Use another --out directory, or start afresh ` +
+            `(--fresh, or resume: false, or delete ${ckPath}).`,
         );
       }
     }

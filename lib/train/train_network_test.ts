@@ -55,6 +55,14 @@ Deno.test("a run stopped after 2 epochs resumes at epoch 3 and matches an uninte
     () => trainNetwork(ds, { outDir: out, epochs: 4, batchSize: 7, silent: true }),
     /made with batchSize = 50, this run has 7/,
   );
+  // Same sizes, other pixels: a regenerated dataset must not resume an old run.
+  const other = join(root, "other");
+  await writeSyntheticDataset(other, { clusters: 5, seed: 3, tracers: ["ypar"] });
+  const ds2 = await loadDataset(other, { tracer: "ypar" });
+  await assert.rejects(
+    () => trainNetwork(ds2, { outDir: out, epochs: 4, silent: true }),
+    /made with dataChecksum = [0-9a-f]{8}, this run has [0-9a-f]{8}/,
+  );
 });
 
 Deno.test("trainNetwork() rejects bad settings before training", async () => {
