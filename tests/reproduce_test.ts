@@ -563,3 +563,45 @@ Deno.test({
     }
   },
 });
+
+Deno.test("every notebook's code type-checks against the public API in mod.ts", async () => {
+  const rootDir = new URL("../", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir({ prefix: "notebook_check_" });
+  try {
+    // The kernel's Deno.jupyter is not in the default type library.
+    await Deno.writeTextFile(
+      join(dir, "jupyter.d.ts"),
+      "declare namespace Deno { const jupyter: { display(bundle: Record<string, unknown>, " +
+        "options?: { raw?: boolean }): Promise<void> }; }\n",
+    );
+    const roots: string[] = [];
+    for await (const e of Deno.readDir(join(rootDir, "notebooks"))) {
+      if (!e.name.endsWith(".ipynb")) continue;
+      const nb = JSON.parse(await Deno.readTextFile(join(rootDir, "notebooks", e.name)));
+      assert.equal(nb.metadata.kernelspec.name, "deno", `${e.name} runs on the Deno kernel`);
+      const code = nb.cells
+        .filter((c: { cell_type: string }) => c.cell_type === "code")
+        .map((c: { source: string[] | string }) => [c.source].flat().join(""))
+        .join("\n");
+      assert.match(code, /from "\.\.\/mod\.ts"/, `${e.name} imports the public API`);
+      const file = join(dir, e.name.replace(".ipynb", ".ts"));
+      await Deno.writeTextFile(
+        file,
+        '/// <reference path="./jupyter.d.ts" />\n' +
+          code.replaceAll('"../mod.ts"', JSON.stringify(join(rootDir, "mod.ts"))) +
+          "\nexport {};\n",
+      );
+      roots.push(file);
+    }
+    assert.ok(roots.length >= 5, `expected the five notebooks, found ${roots.length}`);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "--config", join(rootDir, "deno.json"), ...roots],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
