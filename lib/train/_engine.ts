@@ -42,12 +42,12 @@ export class LocalEngine implements Engine {
 
   gradients(params: Float32Array, idx: Int32Array, seed: number) {
     this.runner.setParams(params);
-    return Promise.resolve(this.runner.gradSum(this.#splits.train, idx, seed));
+    return this.runner.gradSum(this.#splits.train, idx, seed);
   }
 
   predict(params: Float32Array, split: Split) {
     this.runner.setParams(params);
-    return Promise.resolve(this.runner.predict(this.#splits[split], 0, this.#splits[split].n));
+    return this.runner.predict(this.#splits[split], 0, this.#splits[split].n);
   }
 
   numTensors() {

@@ -47,12 +47,15 @@ export class ModelRunner {
     }[];
   }
 
-  /** Copy the weights out as one flat vector (in trainableWeights order). */
-  getParams(): Float32Array {
+  /**
+   * Copy the weights out as one flat vector (in trainableWeights order).
+   * Reads are asynchronous: WebGPU in Deno cannot read tensors synchronously.
+   */
+  async getParams(): Promise<Float32Array> {
     const out = new Float32Array(this.nParams);
     let off = 0;
     for (const v of this.vars) {
-      out.set(v.dataSync() as Float32Array, off);
+      out.set((await v.data()) as Float32Array, off);
       off += v.size;
     }
     return out;
@@ -91,11 +94,11 @@ export class ModelRunner {
    * log) and its gradient, summed too, as one flat vector. `dropoutSeed` seeds
    * this step's dropout masks.
    */
-  gradSum(
+  async gradSum(
     data: SplitArrays,
     idx: ArrayLike<number>,
     dropoutSeed: number,
-  ): { lossSum: number; grads: Float32Array } {
+  ): Promise<{ lossSum: number; grads: Float32Array }> {
     this.#dropouts.forEach((d, k) => (d.seed = (dropoutSeed + 7919 * (k + 1)) % 2147483647));
     const xs = this.#inputs(data, idx);
     const yArr = new Float32Array(idx.length);
@@ -110,10 +113,10 @@ export class ModelRunner {
     let off = 0;
     for (const v of this.vars) {
       const g = grads[v.name];
-      flat.set(g.dataSync() as Float32Array, off);
+      flat.set((await g.data()) as Float32Array, off);
       off += v.size;
     }
-    const lossSum = value.dataSync()[0];
+    const lossSum = (await value.data())[0];
     value.dispose();
     tf.dispose(Object.values(grads));
     tf.dispose(xs);
@@ -122,7 +125,12 @@ export class ModelRunner {
   }
 
   /** Network outputs (log10(M/Msun) - 14) for images start..end-1, inference mode. */
-  predict(data: SplitArrays, start: number, end: number, batchSize = 100): Float32Array {
+  async predict(
+    data: SplitArrays,
+    start: number,
+    end: number,
+    batchSize = 100,
+  ): Promise<Float32Array> {
     const out = new Float32Array(end - start);
     for (let s = start; s < end; s += batchSize) {
       const e = Math.min(end, s + batchSize);
@@ -131,7 +139,7 @@ export class ModelRunner {
       const y = tf.tidy(() =>
         this.model.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor
       );
-      out.set(y.dataSync() as Float32Array, s - start);
+      out.set((await y.data()) as Float32Array, s - start);
       y.dispose();
       tf.dispose(xs);
     }

@@ -58,10 +58,10 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     if (!runner || !splits) throw new Error("worker used before init");
     runner.setParams(msg.params);
     if (msg.type === "grad") {
-      const { lossSum, grads } = runner.gradSum(splits.train, msg.idx, msg.seed);
+      const { lossSum, grads } = await runner.gradSum(splits.train, msg.idx, msg.seed);
       reply({ type: "grad", lossSum, grads }, [grads.buffer]);
     } else {
-      const outputs = runner.predict(splits[msg.split], msg.start, msg.end);
+      const outputs = await runner.predict(splits[msg.split], msg.start, msg.end);
       reply({ type: "predict", outputs }, [outputs.buffer]);
     }
   } catch (err) {

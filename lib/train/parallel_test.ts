@@ -28,7 +28,7 @@ Deno.test("two WASM workers give the single-process gradient of the full batch",
   })) as Record<"train" | "val" | "test", SplitArrays>;
   const runner = localRunner("ypar", { seed: 4, dropout: 0 });
   const local = new LocalEngine(runner, splits);
-  const params = runner.getParams();
+  const params = await runner.getParams();
   const idx = Int32Array.from({ length: splits.train.n }, (_, i) => i);
   const a = await local.gradients(params, idx, 11);
   const par = await ParallelEngine.start(2, "ypar", { seed: 99, dropout: 0 }, splits);

@@ -237,7 +237,7 @@ export async function trainNetwork(
 
   // The main thread always holds a model: the local engine's, or one for saving.
   const mainRunner = localRunner(kind, modelOptions);
-  let params: Float32Array = mainRunner.getParams();
+  let params: Float32Array = await mainRunner.getParams();
   const opt = new KerasRmsprop(params.length, { learningRate, decay });
   let bestParams: Float32Array = params.slice();
   let bestValLoss = Infinity;
