@@ -116,15 +116,13 @@ export const INTERPRET_FILES: readonly string[] = [
 ];
 
 /**
- * Files the figures step must leave behind: the gallery and the spec of each
- * figure it builds from the dataset and the runs (Figs 1-7 and Table 2).
- * Figs 8-11 depend on the interpretation; which of those were made is read
- * from `gallery.json` (see `readGallery`).
+ * Files the figures step must leave behind: the gallery page and index, the
+ * spec of each of the paper's figures 1-11 and of Table 2.
  */
 export const FIGURE_FILES: readonly string[] = [
   "gallery.json",
   "index.html",
-  ...Array.from({ length: 7 }, (_, i) => `fig${String(i + 1).padStart(2, "0")}.vl.json`),
+  ...Array.from({ length: 11 }, (_, i) => `fig${String(i + 1).padStart(2, "0")}.vl.json`),
   "table2.vl.json",
 ];
 
