@@ -52,7 +52,7 @@ const PROFILES: Record<Profile, ProfileSettings> = {
   quick: {
     name: "quick",
     simulate: { clusters: null, seed: 1, los: true },
-    train: { epochs: 12, batchSize: 50, learningRate: 0.01, decay: 1e-4, seed: 1 },
+    train: { epochs: 8, batchSize: 50, learningRate: 0.01, decay: 1e-4, seed: 1 },
     interpret: { maskStride: 4, clustersShown: 4 },
   },
   paper: {
