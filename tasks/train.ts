@@ -34,6 +34,7 @@ const USAGE =
   --workers N     data-parallel WASM worker threads (default 2 on WASM, else 1)
   --seed S        seed of weights, shuffling and dropout (default: the profile's)
   --batch N       batch size (default: the profile's, 50)
+  --lr X          RMSprop learning rate (default: the profile's; the paper's is 0.01)
   --fresh         ignore an existing checkpoint and start again
   -h, --help      this text`;
 
@@ -64,6 +65,7 @@ if (import.meta.main) {
         workers: { type: "string" },
         seed: { type: "string" },
         batch: { type: "string" },
+        lr: { type: "string" },
         fresh: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -91,6 +93,10 @@ if (import.meta.main) {
   const epochs = intArg("epochs", values.epochs, 1) ?? profile.train.epochs;
   const batchSize = intArg("batch", values.batch, 1) ?? profile.train.batchSize;
   const seed = intArg("seed", values.seed, 0) ?? profile.train.seed;
+  const learningRate = values.lr === undefined ? profile.train.learningRate : Number(values.lr);
+  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
+    fail(`--lr must be a number > 0, got ${values.lr}`);
+  }
   const cores = navigator.hardwareConcurrency ?? 2;
   let workers = intArg("workers", values.workers, 1);
   if (workers !== undefined && workers > Math.max(2, cores)) {
@@ -138,7 +144,7 @@ if (import.meta.main) {
       outDir: values.out,
       epochs,
       batchSize,
-      learningRate: profile.train.learningRate,
+      learningRate,
       decay: profile.train.decay,
       seed,
       workers,
