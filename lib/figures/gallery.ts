@@ -36,7 +36,7 @@ export interface GalleryIndex {
 }
 
 /** Project root (two folders above this file). */
-const ROOT = resolve(fileURLToPath(new URL("../../", import.meta.url)));
+const ROOT: string = resolve(fileURLToPath(new URL("../../", import.meta.url)));
 
 /** The browser builds copied into `vendor/`, as [node_modules path, vendor name]. */
 export const VENDOR_FILES: readonly (readonly [string, string])[] = [
@@ -46,7 +46,7 @@ export const VENDOR_FILES: readonly (readonly [string, string])[] = [
 ];
 
 /** The gallery page shipped with the toolkit (`figures/index.html`). */
-export const GALLERY_PAGE = join(ROOT, "figures", "index.html");
+export const GALLERY_PAGE: string = join(ROOT, "figures", "index.html");
 
 /** Options of {@linkcode writeGallery}. */
 export interface WriteGalleryOptions {
