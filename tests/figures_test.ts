@@ -10,11 +10,17 @@ import * as tf from "@tensorflow/tfjs";
 import { writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
 import { compileSpec, type GalleryIndex, writeSyntheticRuns } from "../lib/figures/mod.ts";
 import { vegaLiteSchemaErrors } from "../lib/figures/_schema.ts";
-import { runFigures } from "../tasks/figures.ts";
+import { FIGURES, runFigures } from "../tasks/figures.ts";
 
 await tf.setBackend("cpu");
 
 const ALL = ["fig01", "fig02", "fig03", "fig04", "fig05", "fig06", "fig07", "table2"];
+/** Figures 8-11 need interpretation maps (tested in lib/figures/fig08_11_interpret_test.ts). */
+const INTERPRET = ["fig08", "fig09", "fig10", "fig11"];
+
+Deno.test("the figure registry lists Figs 1-7, Table 2, then Figs 8-11 in order", () => {
+  assert.deepEqual(FIGURES.map((f) => f.id), [...ALL, ...INTERPRET]);
+});
 
 /** A tiny single-channel model's topology saved as a run's model.json. */
 async function writeTinyModelJson(path: string): Promise<number> {
@@ -53,6 +59,7 @@ Deno.test({
         interpretDir: join(dir, "interpret"),
         outDir,
         silent: true,
+        figures: FIGURES.filter((f) => ALL.includes(f.id)),
       });
       assert.deepEqual(result.failed, []);
       assert.deepEqual(result.skipped, []);
@@ -132,11 +139,13 @@ Deno.test("runFigures() skips the figures whose inputs are missing and says whic
       "fig06",
       "fig07",
       "table2",
+      ...INTERPRET,
     ]);
+    assert.match(result.skipped[7].reason, /missing .*interpret\/star\/selection\.json/);
     assert.match(result.skipped[0].reason, /missing .*nodata\/catalog\.csv/);
     assert.match(result.skipped[2].reason, /missing all of .*runs\/star\/history\.csv/);
     const gallery = JSON.parse(await Deno.readTextFile(join(dir, "figures", "gallery.json")));
-    assert.equal(gallery.skipped.length, 7);
+    assert.equal(gallery.skipped.length, 11);
     await assert.rejects(
       () =>
         runFigures({
