@@ -90,3 +90,20 @@ export function validateCosmology(cosmo: Cosmology): void {
     );
   }
 }
+
+/**
+ * A string that identifies a cosmology by its parameter values (not its
+ * name), for memoising tables computed from it.
+ */
+export function cosmologyKey(cosmo: Cosmology): string {
+  return [
+    cosmo.h,
+    cosmo.omegaM,
+    cosmo.omegaB,
+    cosmo.omegaC,
+    cosmo.omegaL,
+    cosmo.sigma8,
+    cosmo.ns,
+    cosmo.tcmbK,
+  ].join(",");
+}

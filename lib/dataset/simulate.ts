@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { CATALOG_COLUMNS } from "../dataset_read/load_dataset.ts";
 import { join } from "node:path";
 import { type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";
@@ -88,17 +89,6 @@ export const DATASET_FILES = {
   images: (t: Tracer) => `images_${t}.npy`,
 } as const;
 
-/** Header of catalog.csv (the dataset contract). */
-export const DATASET_CATALOG_COLUMNS = [
-  "image",
-  "cluster",
-  "projection",
-  "redshift",
-  "m200_msun",
-  "r200_mpc",
-  "r200_arcmin",
-  "split",
-];
 /** Header of galaxies.csv (the dataset contract). */
 export const DATASET_GALAXY_COLUMNS = ["image", "cluster", "x_pix", "y_pix", "m_gal_msun"];
 
@@ -348,7 +338,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     const galPath = temp(DATASET_FILES.galaxies);
     tempFiles.push(catPath, galPath);
     galaxyRows.sort((a, b) => (a.image as number) - (b.image as number));
-    await Deno.writeTextFile(catPath, formatCsv(catalogRows, DATASET_CATALOG_COLUMNS));
+    await Deno.writeTextFile(catPath, formatCsv(catalogRows, [...CATALOG_COLUMNS]));
     await Deno.writeTextFile(galPath, formatCsv(galaxyRows, DATASET_GALAXY_COLUMNS));
   } catch (e) {
     for (const t of TRACERS) writers[t]?.abort();

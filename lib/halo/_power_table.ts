@@ -5,7 +5,7 @@
  * @module
  */
 import type { Cosmology } from "../cosmology/mod.ts";
-import { validateCosmology } from "../cosmology/mod.ts";
+import { cosmologyKey, validateCosmology } from "../cosmology/mod.ts";
 import { makeEisensteinHu98Transfer } from "./eisenstein_hu98.ts";
 
 /** ln k range of the sigma(R) quadrature [Mpc^-1] and panel width in ln k. */
@@ -123,16 +123,7 @@ const CACHE = new Map<string, PowerTable>();
  */
 export function powerTable(cosmo: Cosmology): PowerTable {
   validateCosmology(cosmo);
-  const key = [
-    cosmo.h,
-    cosmo.omegaM,
-    cosmo.omegaB,
-    cosmo.omegaC,
-    cosmo.omegaL,
-    cosmo.sigma8,
-    cosmo.ns,
-    cosmo.tcmbK,
-  ].join(",");
+  const key = cosmologyKey(cosmo);
   let table = CACHE.get(key);
   if (!table) {
     if (CACHE.size >= 16) CACHE.clear();

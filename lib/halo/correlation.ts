@@ -7,7 +7,7 @@
  * @module
  */
 import type { Cosmology } from "../cosmology/mod.ts";
-import { assertRedshift, linearGrowthFactor } from "../cosmology/mod.ts";
+import { assertRedshift, cosmologyKey, linearGrowthFactor } from "../cosmology/mod.ts";
 import { powerTable } from "./_power_table.ts";
 import { naturalCubicSpline } from "./_spline.ts";
 
@@ -104,18 +104,7 @@ export function makeLinearCorrelationInterpolator(
     );
   }
   const d2 = z === 0 ? 1 : linearGrowthFactor(z, cosmo) ** 2;
-  const key = [
-    rMin,
-    rMax,
-    cosmo.h,
-    cosmo.omegaM,
-    cosmo.omegaB,
-    cosmo.omegaC,
-    cosmo.omegaL,
-    cosmo.sigma8,
-    cosmo.ns,
-    cosmo.tcmbK,
-  ].join(",");
+  const key = `${rMin},${rMax},${cosmologyKey(cosmo)}`;
   let spline = TABLES.get(key);
   if (!spline) {
     const n = Math.ceil(Math.log10(rMax / rMin) / 0.02) + 1;

@@ -6,7 +6,7 @@
  */
 import type { Rng } from "../random/mod.ts";
 import type { Cosmology } from "../cosmology/mod.ts";
-import { assertRedshift } from "../cosmology/mod.ts";
+import { assertRedshift, cosmologyKey } from "../cosmology/mod.ts";
 import { gridSampler, massGrid } from "./_mass_grid.ts";
 
 /** Grid resolution of the tabulated mass function [dex]. */
@@ -75,19 +75,7 @@ export function sampleHaloMass(
   z: number,
   cosmo: Cosmology,
 ): number {
-  const key = [
-    log10MMin,
-    log10MMax,
-    z,
-    cosmo.h,
-    cosmo.omegaM,
-    cosmo.omegaB,
-    cosmo.omegaC,
-    cosmo.omegaL,
-    cosmo.sigma8,
-    cosmo.ns,
-    cosmo.tcmbK,
-  ].join(",");
+  const key = `${log10MMin},${log10MMax},${z},${cosmologyKey(cosmo)}`;
   let sampler = SAMPLERS.get(key);
   if (!sampler) {
     if (SAMPLERS.size >= 64) SAMPLERS.clear();
