@@ -8,7 +8,6 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   BIAS_BIN_DEX,
   CENTRAL_LOG10_MAX,
@@ -18,6 +17,7 @@ import {
   PAPER_TABLE2,
 } from "../lib/evaluate/mod.ts";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
+import { parseTaskArgs } from "./_cli.ts";
 
 const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--out FILE]
 
@@ -27,35 +27,17 @@ const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--out FILE]
   -h, --help   this text`;
 
 if (import.meta.main) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        runs: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    console.error(`evaluate: ${(e as Error).message}\n\n${USAGE}`);
-    Deno.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    Deno.exit(0);
-  }
-  if (!values.runs) {
-    console.error(`evaluate: --runs RUNSDIR is required\n\n${USAGE}`);
-    Deno.exit(2);
-  }
-  const out = values.out ?? join(values.runs, "table2.json");
+  const { values, fail } = parseTaskArgs("evaluate", USAGE, {
+    runs: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  const runs = values.runs ?? fail("--runs RUNSDIR is required");
+  const out = values.out ?? join(runs, "table2.json");
   const dir = dirname(out);
   try {
     await ensureWritableDir(dir);
-    const ev = await evaluateRuns(values.runs);
+    const ev = await evaluateRuns(runs);
     const definitions = {
       centralRangeLog10Msun: [CENTRAL_LOG10_MIN, CENTRAL_LOG10_MAX],
       meanLog10Ratio: "mean of log10(M_pred/M_true); Se = sample sd / sqrt(n)",

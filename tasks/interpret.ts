@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
 import { ensureWritableDir, formatDuration, ProgressBar } from "../lib/io/mod.ts";
@@ -23,6 +22,7 @@ import { interpretDataset, type TracerPredictor } from "../lib/interpret/mod.ts"
 import { getProfile } from "../lib/profiles/mod.ts";
 import { loadTrainedModel } from "../lib/train/mod.ts";
 import { parseTracer, type Tracer, TRACERS } from "../lib/types/mod.ts";
+import { parseTaskArgs } from "./_cli.ts";
 
 const USAGE = `Usage: deno task interpret --data DIR --runs RUNSDIR --out DIR [options]
 
@@ -44,13 +44,6 @@ Options:
 function fail(message: string): never {
   console.error(`interpret: ${message}\n\n${USAGE}`);
   Deno.exit(2);
-}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, got "${value}"`);
-  return n;
 }
 
 async function sha256Hex(paths: string[]): Promise<string> {
@@ -75,32 +68,20 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        data: { type: "string" },
-        runs: { type: "string" },
-        out: { type: "string" },
-        profile: { type: "string", default: "quick" },
-        stride: { type: "string" },
-        iterations: { type: "string" },
-        step: { type: "string" },
-        batch: { type: "string" },
-        tracers: { type: "string" },
-        backend: { type: "string", default: "auto" },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values, int } = parseTaskArgs("interpret", USAGE, {
+    data: { type: "string" },
+    runs: { type: "string" },
+    out: { type: "string" },
+    profile: { type: "string", default: "quick" },
+    stride: { type: "string" },
+    iterations: { type: "string" },
+    step: { type: "string" },
+    batch: { type: "string" },
+    tracers: { type: "string" },
+    backend: { type: "string", default: "auto" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (!values.data || !values.runs || !values.out) fail("--data, --runs and --out are required");
   let profile, backend, tracers: Tracer[];
   try {
@@ -112,13 +93,13 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
-  const stride = positiveInt("stride", values.stride) ?? profile.interpret.maskStride;
+  const stride = int("stride", values.stride) ?? profile.interpret.maskStride;
   if (120 % stride !== 0) {
     fail(`--stride must divide 120 (1, 2, 3, 4, 5, 6, 8, 10, 12, ...), got ${stride}`);
   }
-  const iterations = positiveInt("iterations", values.iterations) ?? 2;
+  const iterations = int("iterations", values.iterations) ?? 2;
   if (iterations > 2) fail(`--iterations must be 1 or 2, got ${iterations}`);
-  const batchSize = positiveInt("batch", values.batch) ?? 100;
+  const batchSize = int("batch", values.batch) ?? 100;
   const step = values.step === undefined ? undefined : Number(values.step);
   if (step !== undefined && !(step > 0 && Number.isFinite(step))) {
     fail(`--step must be a number > 0, got "${values.step}"`);

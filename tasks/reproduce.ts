@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import {
   formatPaths,
   formatStepTable,
@@ -17,6 +16,7 @@ import {
 } from "../lib/pipeline/mod.ts";
 import type { BackendName } from "../lib/backend/mod.ts";
 import { type NoiseSetting, parseNoise, parseProfile } from "../lib/types/mod.ts";
+import { parseTaskArgs } from "./_cli.ts";
 
 const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
 
@@ -55,50 +55,26 @@ async function printSummary(result: ReproduceResult) {
 }
 
 if (import.meta.main) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        profile: { type: "string" },
-        out: { type: "string" },
-        backend: { type: "string" },
-        workers: { type: "string" },
-        clusters: { type: "string" },
-        epochs: { type: "string" },
-        noise: { type: "string" },
-        "no-los": { type: "boolean", default: false },
-        force: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        only: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    Deno.exit(0);
-  }
+  const { values, int } = parseTaskArgs("reproduce", USAGE, {
+    profile: { type: "string" },
+    out: { type: "string" },
+    backend: { type: "string" },
+    workers: { type: "string" },
+    clusters: { type: "string" },
+    epochs: { type: "string" },
+    noise: { type: "string" },
+    "no-los": { type: "boolean", default: false },
+    force: { type: "boolean", default: false },
+    "dry-run": { type: "boolean", default: false },
+    only: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.profile === undefined) fail("--profile is required");
   let workers: number | undefined;
-  const integer = (name: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n <= 0) {
-      throw new RangeError(`--${name} must be a positive integer, got ${text}`);
-    }
-    return n;
-  };
-  let clusters: number | undefined;
-  let epochs: number | undefined;
+  const clusters = int("clusters", values.clusters);
+  const epochs = int("epochs", values.epochs);
   try {
     parseProfile(values.profile);
-    clusters = integer("clusters", values.clusters);
-    epochs = integer("epochs", values.epochs);
     if (values.noise !== undefined) parseNoise(values.noise);
     if (values.workers !== undefined) {
       workers = Number(values.workers);

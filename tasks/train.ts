@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import {
   type BackendName,
   parseBackendName,
@@ -19,6 +18,7 @@ import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
 import { trainNetwork } from "../lib/train/mod.ts";
 import { parseNetworkKind } from "../lib/types/mod.ts";
+import { parseTaskArgs } from "./_cli.ts";
 
 const USAGE =
   `Usage: deno task train --data DIR --tracer star|fxs|fxb|ypar|multi --out DIR [options]
@@ -43,42 +43,21 @@ function fail(message: string): never {
   Deno.exit(2);
 }
 
-function intArg(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}, got "${v}"`);
-  return n;
-}
-
 if (import.meta.main) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        data: { type: "string" },
-        tracer: { type: "string" },
-        out: { type: "string" },
-        epochs: { type: "string" },
-        profile: { type: "string", default: "quick" },
-        backend: { type: "string", default: "auto" },
-        workers: { type: "string" },
-        seed: { type: "string" },
-        batch: { type: "string" },
-        lr: { type: "string" },
-        fresh: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    Deno.exit(0);
-  }
+  const { values, int } = parseTaskArgs("train", USAGE, {
+    data: { type: "string" },
+    tracer: { type: "string" },
+    out: { type: "string" },
+    epochs: { type: "string" },
+    profile: { type: "string", default: "quick" },
+    backend: { type: "string", default: "auto" },
+    workers: { type: "string" },
+    seed: { type: "string" },
+    batch: { type: "string" },
+    lr: { type: "string" },
+    fresh: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (!values.data) fail("--data DIR is required");
   if (!values.tracer) fail("--tracer is required");
   if (!values.out) fail("--out DIR is required");
@@ -90,15 +69,15 @@ if (import.meta.main) {
   } catch (e) {
     fail((e as Error).message);
   }
-  const epochs = intArg("epochs", values.epochs, 1) ?? profile.train.epochs;
-  const batchSize = intArg("batch", values.batch, 1) ?? profile.train.batchSize;
-  const seed = intArg("seed", values.seed, 0) ?? profile.train.seed;
+  const epochs = int("epochs", values.epochs) ?? profile.train.epochs;
+  const batchSize = int("batch", values.batch) ?? profile.train.batchSize;
+  const seed = int("seed", values.seed, 0) ?? profile.train.seed;
   const learningRate = values.lr === undefined ? profile.train.learningRate : Number(values.lr);
   if (!(Number.isFinite(learningRate) && learningRate > 0)) {
     fail(`--lr must be a number > 0, got ${values.lr}`);
   }
   const cores = navigator.hardwareConcurrency ?? 2;
-  let workers = intArg("workers", values.workers, 1);
+  let workers = int("workers", values.workers);
   if (workers !== undefined && workers > Math.max(2, cores)) {
     fail(`--workers ${workers} exceeds the ${cores} CPU cores of this machine`);
   }
