@@ -13,13 +13,7 @@
 import { setupBackend } from "../lib/backend/mod.ts";
 import { loadDataset, writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
 import { trainNetwork } from "../lib/train/mod.ts";
-
-/** One benchmark result. */
-export interface BenchResult {
-  label: string;
-  value: number;
-  unit: string;
-}
+import type { BenchResult } from "./_bench_result.ts";
 
 /** Options of {@linkcode benchParallel}. */
 export interface BenchParallelOptions {

@@ -9,13 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { simulateDataset } from "../lib/dataset/mod.ts";
-
-/** One benchmark measurement. */
-export interface BenchResult {
-  label: string;
-  value: number;
-  unit: string;
-}
+import type { BenchResult } from "./_bench_result.ts";
 
 /** Time the paper-profile dataset generation (or `clusters` of it) with `workers` workers. */
 export async function benchSimulate(

@@ -15,13 +15,7 @@ import { parseArgs } from "node:util";
 import { type BackendInfo, probeWebGpu, setupBackend } from "../lib/backend/mod.ts";
 import { buildSingleChannelModel } from "../lib/model/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
-
-/** One benchmark number. */
-export interface BenchResult {
-  label: string;
-  value: number;
-  unit: string;
-}
+import type { BenchResult } from "./_bench_result.ts";
 
 /** A tfjs backend the benchmark can time. */
 export type BenchBackend = "wasm" | "cpu" | "webgpu";

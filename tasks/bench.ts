@@ -15,7 +15,8 @@
 import { parseArgs } from "node:util";
 import { benchSimulate } from "./_bench_simulate.ts";
 import { benchParallel } from "./_bench_parallel.ts";
-import { type BenchResult, benchTrain } from "./_bench_train.ts";
+import { benchTrain } from "./_bench_train.ts";
+import type { BenchResult } from "./_bench_result.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
