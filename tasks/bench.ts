@@ -72,6 +72,12 @@ if (!skip.has("train")) {
   const rs = await benchTrain({ torch: !values["no-torch"], verbose: true });
   show(rs);
   const torch = rs.find((r) => r.label.startsWith("PyTorch") && r.unit === "images/s");
+  if (torch === undefined && !values["no-torch"]) {
+    console.error(
+      "bench: no Python with torch found, so no PyTorch comparison; install Debian's " +
+        "python3-torch (scripts/install_bench_deps.sh) and run again",
+    );
+  }
   if (torch !== undefined && parallelRate !== undefined) {
     show([{
       label: "tfjs 2 WASM workers / PyTorch (2 threads) training images/s",
