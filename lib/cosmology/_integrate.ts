@@ -10,29 +10,14 @@ function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
   const w = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = z;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (n * (z * p1 - p0)) / (z * z - 1);
-      const dz = p1 / dp;
+      const [p, dp] = legendreWithDerivative(n, z);
+      const dz = p / dp;
       z -= dz;
       if (Math.abs(dz) < 1e-15) break;
     }
-    // recompute derivative at the converged node
-    let p0 = 1;
-    let p1 = z;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = (n * (z * p1 - p0)) / (z * z - 1);
+    // the derivative at the converged node
+    const dp = legendreWithDerivative(n, z)[1];
     x[i] = -z;
     x[n - 1 - i] = z;
     w[i] = w[n - 1 - i] = 2 / ((1 - z * z) * dp * dp);
@@ -58,4 +43,16 @@ export function integrateGL(f: (x: number) => number, a: number, b: number, segm
     sum += part * half;
   }
   return sum;
+}
+
+/** P_n(z) and P_n'(z) by the three-term recurrence. */
+function legendreWithDerivative(n: number, z: number): [number, number] {
+  let p0 = 1;
+  let p1 = z;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return [p1, (n * (z * p1 - p0)) / (z * z - 1)];
 }
