@@ -1,5 +1,5 @@
+import { CCL_HMF } from "./_ccl_benchmark_test_cosmology.ts";
 import assert from "node:assert/strict";
-import type { Cosmology } from "../cosmology/mod.ts";
 import { omegaMz, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { linearPowerMpc3 } from "./power_spectrum.ts";
 import {
@@ -89,19 +89,6 @@ Deno.test("tinker08MassFunction() at 1e14 Msun/h matches an independent evaluati
   // Plausible: ~1e-5 per Mpc^3 per e-fold at 1e14 Msun/h (Tinker et al. 2008 Fig. 5).
   assert.ok(got > 5e-6 && got < 5e-5, `dn/dlnM = ${got}`);
 });
-
-/** CCL benchmark cosmology of hmf_bm.py (colossus with Om 0.3, Ob 0.05, h 0.7, sigma8 0.8, ns 0.96). */
-const CCL_HMF: Cosmology = {
-  name: "CCL-hmf",
-  h: 0.7,
-  omegaM: 0.3,
-  omegaB: 0.05,
-  omegaC: 0.25,
-  omegaL: 0.7,
-  sigma8: 0.8,
-  ns: 0.96,
-  tcmbK: 2.7255,
-};
 
 Deno.test("tinker08MassFunction() matches the colossus 200m benchmark of CCL within 1 per cent", () => {
   // LSSTDESC/CCL benchmarks/data/hmf_tinker08.txt: colossus (B. Diemer) Tinker08, 200m,

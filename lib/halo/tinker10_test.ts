@@ -1,5 +1,5 @@
+import { CCL_HMF } from "./_ccl_benchmark_test_cosmology.ts";
 import assert from "node:assert/strict";
-import type { Cosmology } from "../cosmology/mod.ts";
 import { WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { DELTA_C, makeTinker10BiasInterpolator, tinker10Bias, tinker10BiasNu } from "./tinker10.ts";
 import { sigmaM } from "./power_spectrum.ts";
@@ -21,17 +21,7 @@ Deno.test("tinker10BiasNu() matches T10 eq. 6 with Table 2 evaluated by hand at 
 Deno.test("tinker10Bias() matches the colossus 200m benchmark of CCL within 0.5 per cent", () => {
   // LSSTDESC/CCL benchmarks/data/hbf_tinker10.txt (colossus, Om 0.3, Ob 0.05, h 0.7,
   // sigma8 0.8, ns 0.96, EH98), b(M [Msun]) at z = 0, 0.5, 1.
-  const cosmo: Cosmology = {
-    name: "CCL-hmf",
-    h: 0.7,
-    omegaM: 0.3,
-    omegaB: 0.05,
-    omegaC: 0.25,
-    omegaL: 0.7,
-    sigma8: 0.8,
-    ns: 0.96,
-    tcmbK: 2.7255,
-  };
+  const cosmo = CCL_HMF;
   const ref: [number, number, number, number][] = [
     [1e11, 0.687227790913318759, 0.777600307724259587, 0.919421127552417561],
     [1e13, 1.076206791330962087, 1.4653304423983462, 2.075504792965366718],
