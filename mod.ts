@@ -24,7 +24,6 @@ export * from "./lib/halo/mod.ts";
 export * from "./lib/particles/mod.ts";
 export * from "./lib/observe/mod.ts";
 export * from "./lib/dataset/mod.ts";
-export * from "./lib/dataset_read/mod.ts";
 export * from "./lib/model/mod.ts";
 export * from "./lib/backend/mod.ts";
 export * from "./lib/train/mod.ts";

@@ -2,7 +2,7 @@
  * Benchmark: training throughput of the paper's single-channel CNN
  * (120 x 120 inputs, batch 50, RMSprop) trained data-parallel on 2 Deno
  * workers, each with its own single-threaded WASM backend. A synthetic
- * contract-format dataset (lib/dataset_read/testing.ts) is written to a
+ * contract-format dataset (lib/dataset/testing.ts) is written to a
  * temporary directory; the first epoch is the warm-up and is excluded; the
  * value is training images per second of the following epochs (validation
  * excluded). Run standalone: `deno run -A tasks/_bench_parallel.ts [--single]`
@@ -11,7 +11,7 @@
  * @module
  */
 import { setupBackend } from "../lib/backend/mod.ts";
-import { loadDataset, writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
+import { loadDataset, writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { trainNetwork } from "../lib/train/mod.ts";
 import type { BenchResult } from "./_bench_result.ts";
 

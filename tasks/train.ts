@@ -13,7 +13,7 @@ import {
   probeWebGpu,
   setupBackend,
 } from "../lib/backend/mod.ts";
-import { loadDataset } from "../lib/dataset_read/mod.ts";
+import { loadDataset } from "../lib/dataset/mod.ts";
 import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
 import { trainNetwork } from "../lib/train/mod.ts";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
+import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { compileSpec, type GalleryIndex, writeSyntheticRuns } from "../lib/figures/mod.ts";
 import { vegaLiteSchemaErrors } from "../lib/figures/_schema.ts";
 import { FIGURES, runFigures } from "../tasks/figures.ts";

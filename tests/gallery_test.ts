@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { extname, join, normalize } from "node:path";
-import { writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
+import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { writeSyntheticRuns } from "../lib/figures/mod.ts";
 import { runFigures } from "../tasks/figures.ts";
 

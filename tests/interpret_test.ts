@@ -1,6 +1,6 @@
 /**
  * End-to-end test of the interpretation step on a small dataset in the exact
- * on-disk contract (lib/dataset_read's synthetic fixture) with hand-built
+ * on-disk contract (lib/dataset/testing.ts synthetic fixture) with hand-built
  * networks: the files of the interpretation directory, their shapes, the
  * cluster selection, resuming after a crash, and correlations.json.
  */
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
+import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { readNpy } from "../lib/io/mod.ts";
 import {
   type CorrelationsFile,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeSyntheticDataset } from "../lib/dataset_read/mod.ts";
+import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { readCsv } from "../lib/io/mod.ts";
 
 const repo = new URL("..", import.meta.url).pathname;

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { CATALOG_COLUMNS } from "../dataset_read/load_dataset.ts";
+import { CATALOG_COLUMNS } from "./load_dataset.ts";
 import { join } from "node:path";
 import { type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";

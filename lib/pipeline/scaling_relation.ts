@@ -16,7 +16,7 @@
  * @module
  */
 import { type Table2Row, table2Stats } from "../evaluate/mod.ts";
-import { loadDataset } from "../dataset_read/mod.ts";
+import { loadDataset } from "../dataset/load_dataset.ts";
 import type { Tracer } from "../types/mod.ts";
 
 /** Options of {@linkcode apertureSums}. */

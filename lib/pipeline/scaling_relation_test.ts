@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeSyntheticDataset } from "../dataset_read/mod.ts";
+import { writeSyntheticDataset } from "../dataset/mod.ts";
 import {
   apertureSums,
   fitScalingRelation,

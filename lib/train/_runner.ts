@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset_read/mod.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset/load_dataset.ts";
 
 /** (ln 10)^2: the MSLE of eq. (11), natural log, per squared error of the log10 target. */
 export const MSLE_PER_SQUARED_LOG10 = Math.LN10 * Math.LN10;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { setupBackend } from "../backend/mod.ts";
-import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset_read/mod.ts";
+import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset/mod.ts";
 import { readCsv } from "../io/mod.ts";
 import { massToTarget } from "../model/mod.ts";
 import { LocalEngine, localRunner, ParallelEngine } from "./_engine.ts";

@@ -24,7 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join, resolve } from "node:path";
-import { channelsOf, type LoadedDataset } from "../dataset_read/mod.ts";
+import { channelsOf, type LoadedDataset } from "../dataset/load_dataset.ts";
 import {
   ensureWritableDir,
   formatCsv,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { setupBackend } from "../backend/mod.ts";
 import * as tf from "@tensorflow/tfjs";
-import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset_read/mod.ts";
+import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset/mod.ts";
 import { readCsv } from "../io/mod.ts";
 import { type HistoryRow, loadTrainedModel, trainNetwork } from "./mod.ts";
 

@@ -121,7 +121,7 @@ export async function writeSyntheticDataset(
   }
   await writeJsonAtomic(join(dir, "manifest.json"), {
     synthetic: true,
-    note: "test fixture from lib/dataset_read/testing.ts, not a simulation",
+    note: "test fixture from lib/dataset/testing.ts, not a simulation",
     clusters: nClusters,
     images: n,
     seed: options.seed ?? 1,
