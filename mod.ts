@@ -30,4 +30,6 @@ export * from "./lib/train/mod.ts";
 export * from "./lib/evaluate/mod.ts";
 export * from "./lib/interpret/mod.ts";
 export * from "./lib/figures/mod.ts";
+export * from "./lib/hdf5/mod.ts";
+export * from "./lib/import/mod.ts";
 export * from "./lib/pipeline/mod.ts";
