@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import { registerCpuGradientKernels, registerWasmGradientKernels } from "./wasm_gradients.ts";
+import { loadSimdConvKernels } from "./simd_conv.ts";
 
 /** A backend request: a concrete backend or `auto`. */
 export type BackendName = "auto" | "webgpu" | "wasm" | "cpu";
@@ -143,6 +144,7 @@ async function setupWasm(): Promise<BackendInfo> {
   // whose worker shim fails (ERR_WORKER_PATH); the SIMD build is single-threaded.
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   wasm.setWasmPaths(wasmBinaryDir() + "/");
+  await loadSimdConvKernels();
   registerWasmGradientKernels();
   if (!(await tf.setBackend("wasm"))) {
     throw new TypeError(

@@ -21,6 +21,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import {
+  simdConvBackpropFilter,
+  simdConvBackpropInput,
+  simdConvForward,
+  simdConvGeometry,
+  simdConvKernelsLoaded,
+} from "./simd_conv.ts";
 
 type TensorInfo = tf.TensorInfo;
 type Backend = tf.KernelBackend & {
@@ -32,6 +39,28 @@ type Pad4 = [[number, number], [number, number], [number, number], [number, numb
 
 /** Kernel configs registered by this module, so registration is idempotent. */
 const OURS = new WeakSet<object>();
+
+let simdEnabled = true;
+
+/**
+ * Turn the hand-written WASM SIMD convolution kernels (`simd_conv.ts`) on or
+ * off for this process; off, stride-1 convolutions and their gradients take
+ * the previous route (XNNPACK forward convolutions of transposed tensors).
+ * On by default; `deno task bench` switches them to time both routes.
+ */
+export function setSimdConvKernels(enabled: boolean): void {
+  simdEnabled = enabled;
+}
+
+/** Whether the WASM SIMD convolution kernels are on and loaded in this process. */
+export function simdConvKernelsActive(): boolean {
+  return simdEnabled && simdConvKernelsLoaded();
+}
+
+/** The backend is tfjs-backend-wasm (it has an Emscripten module and a heap map). */
+function isWasmBackend(backend: object): boolean {
+  return "wasm" in backend && "dataIdMap" in backend;
+}
 
 /** The kernel `name` of the backend running now (our kernels run on wasm or cpu). */
 function kernel(name: string): (args: KernelArgs) => TensorInfo {
@@ -130,6 +159,10 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const dy = inputs.dy as TensorInfo;
   const filterShape = attrs.filterShape as number[];
   const info = convInfo(x.shape, filterShape, attrs);
+  if (simdConvKernelsActive() && isWasmBackend(backend)) {
+    const geometry = simdConvGeometry(info);
+    if (geometry !== undefined) return simdConvBackpropFilter(backend, { x, dy, geometry });
+  }
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
   const top = info.padInfo.top;
@@ -172,6 +205,10 @@ function makeConv2DBackpropInput(
     const filter = inputs.filter as TensorInfo;
     const inputShape = attrs.inputShape as number[];
     const info = convInfo(inputShape, filter.shape, attrs);
+    if (simdConvKernelsActive()) {
+      const geometry = simdConvGeometry(info);
+      if (geometry !== undefined) return simdConvBackpropInput(backend, { dy, filter, geometry });
+    }
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
     const top = kh - 1 - info.padInfo.top;
@@ -187,6 +224,50 @@ function makeConv2DBackpropInput(
     const dx = conv2d(backend, dy, swapped, [[0, 0], [top, bottom], [left, right], [0, 0]], [1, 1]);
     free(backend, swapped);
     return dx;
+  };
+}
+
+/**
+ * `Conv2D` and `FusedConv2D` (bias of one value per output channel, ReLU or
+ * no activation) for stride 1 and dilation 1 on the WASM SIMD kernel, which
+ * adds the bias and applies the ReLU as it stores each output; other cases
+ * (strides, dilations, PReLU and other activations) keep the native kernel.
+ */
+function makeConvForward(
+  fused: boolean,
+): (native: (args: KernelArgs) => TensorInfo) => (args: KernelArgs) => TensorInfo {
+  return (native) => (args) => {
+    const { backend, inputs, attrs } = args;
+    if (!simdConvKernelsActive()) return native(args);
+    const x = inputs.x as TensorInfo;
+    const filter = inputs.filter as TensorInfo;
+    const bias = fused ? (inputs.bias as TensorInfo | undefined | null) ?? undefined : undefined;
+    const activation = fused
+      ? (attrs.activation as string | undefined | null) ?? "linear"
+      : "linear";
+    if (
+      attrs.dataFormat !== "NHWC" || x.shape.length !== 4 || x.dtype !== "float32" ||
+      filter.dtype !== "float32" || (activation !== "linear" && activation !== "relu") ||
+      (fused && inputs.preluActivationWeights != null) ||
+      (bias !== undefined &&
+        (bias.dtype !== "float32" || size(bias.shape) !== filter.shape[3] ||
+          bias.shape.length > 1))
+    ) {
+      return native(args);
+    }
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      attrs.dilations as number | [number, number],
+      attrs.pad as "same",
+      attrs.dimRoundingMode as "floor" | undefined,
+      false,
+      "channelsLast",
+    );
+    const geometry = simdConvGeometry(info);
+    if (geometry === undefined) return native(args);
+    return simdConvForward(backend, { x, filter, bias, relu: activation === "relu", geometry });
   };
 }
 
@@ -359,6 +440,8 @@ function makeIdentity(_native: (args: KernelArgs) => TensorInfo): (args: KernelA
 
 /** Names of the kernels {@linkcode registerWasmGradientKernels} adds or replaces. */
 export const WASM_GRADIENT_KERNELS: readonly string[] = [
+  "Conv2D",
+  "FusedConv2D",
   "Conv2DBackpropFilter",
   "Conv2DBackpropInput",
   "BatchMatMul",
@@ -429,6 +512,8 @@ export function registerWasmGradientKernels(): void {
     tf.registerKernel(config);
   }
   replace("Conv2DBackpropInput", makeConv2DBackpropInput);
+  replace("Conv2D", makeConvForward(false));
+  replace("FusedConv2D", makeConvForward(true));
   replace("BatchMatMul", makeBatchMatMul);
   replace("AvgPoolGrad", makeAvgPoolGrad);
   replace("Sum", makeSum);

@@ -1,0 +1,210 @@
+/**
+ * Hand-written WASM SIMD convolution kernels (`kernels/conv.c`, built to the
+ * committed `kernels/conv.wasm` by `scripts/build_kernels.sh`) registered as
+ * TensorFlow.js kernels on the "wasm" backend: `Conv2D` and `FusedConv2D`
+ * (bias and ReLU fused), `Conv2DBackpropFilter` and `Conv2DBackpropInput`,
+ * for stride 1 and dilation 1 (other cases keep the previous kernels).
+ *
+ * The module imports the tfjs-backend-wasm module's own `WebAssembly.Memory`,
+ * so kernels read and write tensors where tfjs keeps them (no copies, no
+ * transposes): a tensor's address is its `memoryOffset` in the backend's
+ * `dataIdMap`. Its shadow stack is pointed at a block malloc'ed from the tfjs
+ * heap, so it never touches memory it does not own.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+
+type TensorInfo = tf.TensorInfo;
+
+/** The parts of the tfjs wasm backend these kernels use. */
+interface WasmBackend {
+  wasm: {
+    asm: { memory: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+  };
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
+}
+
+interface ConvExports {
+  __stack_pointer: WebAssembly.Global;
+  conv2d_forward(...args: number[]): void;
+  conv2d_backprop_input(...args: number[]): void;
+  conv2d_backprop_filter(...args: number[]): void;
+}
+
+const STACK_BYTES = 1 << 16;
+
+let compiled: WebAssembly.Module | undefined;
+const instances = new WeakMap<object, ConvExports>();
+
+/** URL of the committed kernel binary. */
+export const SIMD_CONV_WASM_URL: URL = new URL("./kernels/conv.wasm", import.meta.url);
+
+/**
+ * Compile the kernel module once per process (worker); later calls return at
+ * once. Reads the local file (or fetches a remote URL).
+ */
+export async function loadSimdConvKernels(): Promise<void> {
+  if (compiled !== undefined) return;
+  const bytes = SIMD_CONV_WASM_URL.protocol === "file:"
+    ? await Deno.readFile(SIMD_CONV_WASM_URL)
+    : new Uint8Array(await (await fetch(SIMD_CONV_WASM_URL)).arrayBuffer());
+  compiled = await WebAssembly.compile(bytes);
+}
+
+/** Whether {@linkcode loadSimdConvKernels} has run (the kernels can be used). */
+export function simdConvKernelsLoaded(): boolean {
+  return compiled !== undefined;
+}
+
+function exportsFor(backend: WasmBackend): ConvExports {
+  let ex = instances.get(backend);
+  if (ex !== undefined) return ex;
+  if (compiled === undefined) {
+    throw new TypeError("WASM SIMD convolution kernels used before loadSimdConvKernels()");
+  }
+  const memory = backend.wasm.asm.memory;
+  const inst = new WebAssembly.Instance(compiled, { env: { memory } });
+  ex = inst.exports as unknown as ConvExports;
+  const stack = backend.wasm._malloc(STACK_BYTES + 16) >>> 0;
+  ex.__stack_pointer.value = (stack + STACK_BYTES) & ~15;
+  instances.set(backend, ex);
+  return ex;
+}
+
+function ptr(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/** Geometry of a stride-1 convolution: input [n, h, w, c], output [n, ho, wo, co], kernel kh x kw. */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  ho: number;
+  wo: number;
+  co: number;
+  kh: number;
+  kw: number;
+  top: number;
+  left: number;
+}
+
+/**
+ * The geometry when the kernels here cover the convolution (NHWC, stride 1,
+ * dilation 1), else undefined.
+ */
+export function simdConvGeometry(
+  info: tf.backend_util.Conv2DInfo,
+): ConvGeometry | undefined {
+  if (
+    info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 ||
+    info.dilationWidth !== 1 || info.dataFormat !== "channelsLast"
+  ) return undefined;
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    c: info.inChannels,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    co: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
+function dims(g: ConvGeometry): number[] {
+  return [g.n, g.h, g.w, g.c, g.ho, g.wo, g.co, g.kh, g.kw, g.top, g.left];
+}
+
+function empty(g: ConvGeometry): boolean {
+  return g.n * g.h * g.w * g.c * g.ho * g.wo * g.co * g.kh * g.kw === 0;
+}
+
+/** y = conv(x, filter) (+ bias) (then ReLU when `relu`), as a new tensor [n, ho, wo, co]. */
+export function simdConvForward(
+  backend: tf.KernelBackend,
+  args: {
+    x: TensorInfo;
+    filter: TensorInfo;
+    bias?: TensorInfo;
+    relu: boolean;
+    geometry: ConvGeometry;
+  },
+): TensorInfo {
+  const b = backend as unknown as WasmBackend;
+  const g = args.geometry;
+  const out = b.makeOutput([g.n, g.ho, g.wo, g.co], "float32");
+  if (g.n * g.ho * g.wo * g.co === 0) return out;
+  if (empty(g)) {
+    // No terms to sum: bias (or zero), through ReLU.
+    new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), g.n * g.ho * g.wo * g.co).fill(0);
+    if (args.bias === undefined) return out;
+  }
+  const ex = exportsFor(b);
+  const bias = args.bias === undefined ? 0 : ptr(b, args.bias);
+  ex.conv2d_forward(
+    ptr(b, args.x),
+    ptr(b, args.filter),
+    bias,
+    ptr(b, out),
+    ...dims(g),
+    args.bias === undefined ? 0 : 1,
+    args.relu ? 1 : 0,
+  );
+  return out;
+}
+
+/** dx of a stride-1 convolution, [n, h, w, c], from dy [n, ho, wo, co] and the filter. */
+export function simdConvBackpropInput(
+  backend: tf.KernelBackend,
+  args: { dy: TensorInfo; filter: TensorInfo; geometry: ConvGeometry },
+): TensorInfo {
+  const b = backend as unknown as WasmBackend;
+  const g = args.geometry;
+  const out = b.makeOutput([g.n, g.h, g.w, g.c], "float32");
+  if (g.n * g.h * g.w * g.c === 0) return out;
+  if (empty(g)) {
+    new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), g.n * g.h * g.w * g.c).fill(0);
+    return out;
+  }
+  const ex = exportsFor(b);
+  const scratch = b.wasm._malloc(g.kh * g.kw * g.c * g.co * 4) >>> 0;
+  try {
+    ex.conv2d_backprop_input(
+      ptr(b, args.dy),
+      ptr(b, args.filter),
+      ptr(b, out),
+      scratch,
+      ...dims(g),
+    );
+  } finally {
+    b.wasm._free(scratch);
+  }
+  return out;
+}
+
+/** dw of a stride-1 convolution, [kh, kw, c, co], from x [n, h, w, c] and dy [n, ho, wo, co]. */
+export function simdConvBackpropFilter(
+  backend: tf.KernelBackend,
+  args: { x: TensorInfo; dy: TensorInfo; geometry: ConvGeometry },
+): TensorInfo {
+  const b = backend as unknown as WasmBackend;
+  const g = args.geometry;
+  const out = b.makeOutput([g.kh, g.kw, g.c, g.co], "float32");
+  const size = g.kh * g.kw * g.c * g.co;
+  if (size === 0) return out;
+  if (empty(g)) {
+    new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), size).fill(0);
+    return out;
+  }
+  exportsFor(b).conv2d_backprop_filter(ptr(b, args.x), ptr(b, args.dy), ptr(b, out), ...dims(g));
+  return out;
+}
