@@ -32,4 +32,5 @@ export * from "./lib/interpret/mod.ts";
 export * from "./lib/figures/mod.ts";
 export * from "./lib/hdf5/mod.ts";
 export * from "./lib/import/mod.ts";
+export * from "./lib/fits/mod.ts";
 export * from "./lib/pipeline/mod.ts";
