@@ -17,6 +17,5 @@
  */
 export * from "./render.ts";
 export * from "./simulate.ts";
-export * from "./relations.ts";
 export * from "./load_dataset.ts";
 export * from "./testing.ts";

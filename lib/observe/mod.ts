@@ -18,4 +18,3 @@ export * from "./particle_observables.ts";
 export * from "./imaging.ts";
 export * from "./noise.ts";
 export * from "./line_of_sight.ts";
-export * from "./integrated.ts";

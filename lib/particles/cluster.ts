@@ -61,6 +61,7 @@ import { drawGiocoli08Subhaloes } from "./giocoli08.ts";
 import { moster13StellarMassMsun } from "./moster13.ts";
 import { shen03EarlyTypeR50Kpc, shen03LateTypeR50Kpc } from "./shen03.ts";
 import { drawVikhlinin06Params, vikhlinin06NpNe } from "./vikhlinin06.ts";
+import { gasFractionScatterDex, meanGasFraction500 } from "./gas_fraction.ts";
 import {
   allocGalaxies,
   allocGas,
@@ -118,7 +119,7 @@ export interface ClusterModelOptions {
   maxGasParticles?: number;
   /** Probability of a merging companion. Default 0.3. */
   mergerFraction?: number;
-  /** Probability of a cool core. Default 0.4. */
+  /** Probability of a cool core. Default 0.3 (Andrade-Santos et al. 2017; Rossetti et al. 2017). */
   coolCoreFraction?: number;
   /** Draw subhaloes, satellites and gas clumps. Default true. */
   substructure?: boolean;
@@ -164,7 +165,7 @@ function resolve(options: ClusterModelOptions): Resolved {
     minGasParticles: options.minGasParticles ?? 2000,
     maxGasParticles: options.maxGasParticles ?? 300000,
     mergerFraction: options.mergerFraction ?? 0.3,
-    coolCoreFraction: options.coolCoreFraction ?? 0.4,
+    coolCoreFraction: options.coolCoreFraction ?? 0.3,
     substructure: options.substructure ?? true,
     minGalaxyStellarMassMsun: options.minGalaxyStellarMassMsun ?? 1e9,
     catalogueMinStellarMassMsun: options.catalogueMinStellarMassMsun ?? 1e10,
@@ -220,8 +221,9 @@ export function generateClusterParticles(
   validateHalo(halo);
   const o = resolve(options);
   const merger = rng.random() < o.mergerFraction;
+  const baryons = drawBaryonDeviates(rng);
   if (!merger) {
-    const main = generateComponent(halo, rng, o);
+    const main = generateComponent(halo, rng, o, { baryons, pressureBoost: 1, gasBoost: 1 });
     return { ...main.particles, info: { ...main.info, companionRatio: 0 } };
   }
   const q = rng.uniform(0.1, 0.5);
@@ -232,8 +234,20 @@ export function generateClusterParticles(
     duffy08Concentration(q * mMain, 0, o.cosmology) * rng.logNormalDex(0.13),
     o,
   );
-  const main = generateComponent(mainHalo, rng, o);
-  const comp = generateComponent(compHalo, rng, o);
+  // The merger keeps the system's thermal energy and gas: the main component
+  // carries Y(M) - Y(M_comp) and M_gas(M) - M_gas(M_comp) of a relaxed halo of
+  // the total mass (Y ~ M^1.79, Arnaud et al. 2010; M_gas ~ M^1.2 from the
+  // f_gas trend), with a +-0.04 dex boost or deficit around pericentre
+  // (Poole et al. 2007, MNRAS 380, 437; Krause et al. 2012, MNRAS 419, 1766).
+  const pressureBoost = (Math.pow(1 + q, MERGER_Y_EXPONENT) - Math.pow(q, MERGER_Y_EXPONENT)) *
+    rng.logNormalDex(MERGER_Y_SCATTER_DEX);
+  const gasBoost = Math.pow(1 + q, MERGER_GAS_EXPONENT) - Math.pow(q, MERGER_GAS_EXPONENT);
+  const main = generateComponent(mainHalo, rng, o, { baryons, pressureBoost, gasBoost });
+  const comp = generateComponent(compHalo, rng, o, {
+    baryons: drawBaryonDeviates(rng),
+    pressureBoost: 1,
+    gasBoost: 1,
+  });
   const d = rng.uniform(0.3, 1.0) * halo.r200Mpc;
   const [ux, uy, uz] = rng.unitVector();
   const merged = mergeParticles([main.particles, comp.particles], [[0, 0, 0], [
@@ -249,6 +263,56 @@ export function generateClusterParticles(
       mStarMsun: main.info.mStarMsun + comp.info.mStarMsun,
     },
   };
+}
+
+/** Exponent of Y500 ~ M^a used to share a merger's thermal energy (Arnaud et al. 2010: 1.78). */
+export const MERGER_Y_EXPONENT = 1.79;
+/** Exponent of M_gas,500 ~ M^a used to share a merger's gas (f_gas ~ M^0.2). */
+export const MERGER_GAS_EXPONENT = 1.2;
+/** Log10 scatter of a merger's Y about the relaxed value [dex] (Poole et al. 2007). */
+export const MERGER_Y_SCATTER_DEX = 0.04;
+/** Log10 scatter of the thermal pressure at fixed gas fraction [dex] (temperature scatter). */
+export const PRESSURE_SCATTER_DEX = 0.015;
+/** Log10 scatter of the central galaxy's stellar mass at fixed halo mass [dex] (Kravtsov et al. 2018). */
+export const CENTRAL_STELLAR_SCATTER_DEX = 0.17;
+/** Largest stellar stripping of a satellite since infall [dex] (see generateComponent). */
+export const SATELLITE_STRIPPING_DEX = 0.3;
+/**
+ * Log10 scatter of the stellar mass shared by all galaxies of a halo at fixed
+ * mass [dex]: the part of the central's scatter that is the halo's star
+ * formation efficiency, also carried by its satellites and ICL.
+ */
+export const HALO_STELLAR_SCATTER_DEX = 0.1;
+/**
+ * Correlation of the gas-fraction and central-stellar-mass deviates at fixed
+ * mass: negative, as in BAHAMAS (Farahi et al. 2018, MNRAS 478, 2618: r ~ -0.5
+ * between M_gas and M_star at fixed halo mass) and as expected when a fixed
+ * baryon budget is shared between hot gas and stars (Wu et al. 2015).
+ */
+export const GAS_STAR_CORRELATION = -0.6;
+
+/** Largest gas mass of one subhalo clump, as a fraction of the host's gas mass. */
+export const CLUMP_MAX_HOST_GAS_FRACTION = 0.004;
+
+/** Standard-normal deviates of a component's gas fraction and central stellar mass. */
+interface BaryonDeviates {
+  gas: number;
+  star: number;
+}
+
+function drawBaryonDeviates(rng: Rng): BaryonDeviates {
+  const a = rng.normal();
+  const b = rng.normal();
+  const r = GAS_STAR_CORRELATION;
+  return { gas: a, star: r * a + Math.sqrt(1 - r * r) * b };
+}
+
+interface ComponentDraws {
+  baryons: BaryonDeviates;
+  /** Factor on the pressure normalisation (a merger's main component). */
+  pressureBoost: number;
+  /** Factor on the gas mass (a merger's main component). */
+  gasBoost: number;
 }
 
 /** Halo properties for a mass and concentration at z = 0 (NFW conversion to 500c). */
@@ -291,24 +355,45 @@ function generateComponent(
   halo: ClusterHalo,
   rng: Rng,
   o: Resolved,
+  draws: ComponentDraws,
 ): { particles: ClusterParticles; info: ClusterInfo } {
   const shape = drawShape(rng);
   const tmp = new Float64Array(3);
   const pos = new Float64Array(3);
 
   // ---------- gas: Vikhlinin density, Arnaud pressure ----------
-  const vp = drawVikhlinin06Params(halo.r500Mpc, rng, {
+  // The ICM is scaled with the M500 and r500 of the halo's M200 at the mean
+  // Duffy et al. (2008) concentration, not with its own: its pressure and
+  // density follow the depth of the whole potential well, not the inner
+  // concentration of the dark matter. At fixed M200 a halo's own M500 varies
+  // by ~0.03 dex with its concentration (0.13 dex log-normal), which through
+  // Y ~ M500^1.8 would add ~0.05 dex to the Y scatter at fixed M200, as much
+  // as the whole Y-M scatter of simulated clusters (Kay et al. 2012); the
+  // ICM's thermal energy tracks the total mass and accretion history, the
+  // inner concentration far less (Battaglia et al. 2012, ApJ 758, 74: Y200 is
+  // tighter than Y500). Concentration still shapes the dark matter, the
+  // satellites and the ICL, and the catalogue keeps the halo's own R500.
+  const gasScale = derivedHalo(
+    halo.m200Msun,
+    duffy08Concentration(halo.m200Msun, 0, o.cosmology),
+    o,
+  );
+  const vp = drawVikhlinin06Params(gasScale.r500Mpc, rng, {
     coolCoreFraction: o.coolCoreFraction,
-    m500Msun: halo.m500Msun,
+    m500Msun: gasScale.m500Msun,
   });
   const fBaryon = o.cosmology.omegaB / o.cosmology.omegaM;
-  const fGas500 = 0.115 * Math.pow(halo.m500Msun / 1e15, 0.16) * rng.logNormalDex(0.08);
+  const gasDeviation = Math.pow(10, gasFractionScatterDex(gasScale.m500Msun) * draws.baryons.gas);
+  const fGas500 = meanGasFraction500(gasScale.m500Msun) * gasDeviation * draws.gasBoost;
   const fGasUsed = Math.min(fGas500, fBaryon);
-  const pressureNorm = rng.logNormalDex(0.08);
+  // Y = M_gas <T>: at fixed mass the pressure follows the gas fraction, with a
+  // small temperature scatter on top.
+  const pressureNorm = (fGasUsed / (fGas500 / gasDeviation)) * draws.pressureBoost *
+    rng.logNormalDex(PRESSURE_SCATTER_DEX);
   const rTrunc = o.truncationR200 * halo.r200Mpc;
-  const rMin = 1e-3 * halo.r500Mpc;
+  const rMin = 1e-3 * gasScale.r500Mpc;
   const table = radialTable((r) => Math.sqrt(vikhlinin06NpNe(r, vp)), rMin, rTrunc, 256);
-  const rho0 = fGasUsed * halo.m500Msun / tableMassWithin(table, halo.r500Mpc);
+  const rho0 = fGasUsed * gasScale.m500Msun / tableMassWithin(table, gasScale.r500Mpc);
   const mGasTotal = rho0 * table.cum[table.cum.length - 1];
   // Pressure table (electron pressure, keV cm^-3) on the same grid.
   const nGrid = table.lnR.length;
@@ -317,7 +402,7 @@ function generateComponent(
   for (let i = 0; i < nGrid; i++) {
     const r = Math.exp(table.lnR[i]);
     lnP[i] = Math.log(
-      arnaud10PressureKeVPerCm3(r / halo.r500Mpc, halo.m500Msun, {
+      arnaud10PressureKeVPerCm3(r / gasScale.r500Mpc, gasScale.m500Msun, {
         cosmology: o.cosmology,
         normalisation: pressureNorm,
       }),
@@ -363,7 +448,15 @@ function generateComponent(
   for (let s = 0; s < subMasses.length && clumps.length < 5; s++) {
     if (subMasses[s] < Math.max(0.02 * halo.m200Msun, 3e12)) break;
     const mBound = subMasses[s] * rng.uniform(0.2, 0.6);
-    const mGas = mBound * rng.uniform(0.03, 0.1);
+    // Stripped coronae: a few per cent of the bound mass, and never more than
+    // CLUMP_MAX_HOST_GAS_FRACTION of the host's gas, so that clumps add
+    // visible substructure but a few per cent of the luminosity (Zhuravleva
+    // et al. 2013, MNRAS 428, 3274: clumps carry a small part of the X-ray
+    // emission inside r500; cluster-galaxy coronae, Sun et al. 2007, ApJ 657, 197).
+    const mGas = Math.min(
+      mBound * rng.uniform(0.02, 0.06),
+      CLUMP_MAX_HOST_GAS_FRACTION * mGasTotal,
+    );
     const r200s = Math.cbrt((3 * mBound) / (4 * Math.PI * 200 * o.rhoCrit0));
     const rc = 0.15 * r200s;
     const rt = 0.5 * r200s;
@@ -400,7 +493,7 @@ function generateComponent(
     const pe = Math.exp(tableInterp(table, lnP, r));
     gas.densityMsunPerMpc3[i] = rho;
     gas.temperatureK[i] = pe / (rho * neFactor) * keVToK;
-    if (r <= halo.r500Mpc) mGas500 += mGasParticle;
+    if (r <= gasScale.r500Mpc) mGas500 += mGasParticle;
   }
   let k = nIcm;
   for (const c of clumps) {
@@ -427,10 +520,21 @@ function generateComponent(
 
   // ---------- galaxies ----------
   const galaxies: Galaxy[] = [];
-  const mCentral = moster13StellarMassMsun(halo.m200Msun) * rng.logNormalDex(0.15);
+  // Star-formation efficiency shared by every galaxy of the halo (and so the
+  // ICL), anti-correlated with the gas fraction; the central has its own
+  // scatter on top (total CENTRAL_STELLAR_SCATTER_DEX).
+  const starEfficiency = Math.pow(10, HALO_STELLAR_SCATTER_DEX * draws.baryons.star);
+  const ownCentral = Math.sqrt(CENTRAL_STELLAR_SCATTER_DEX ** 2 - HALO_STELLAR_SCATTER_DEX ** 2);
+  const mCentral = moster13StellarMassMsun(halo.m200Msun) * starEfficiency *
+    rng.logNormalDex(ownCentral);
   galaxies.push({ x: 0, y: 0, z: 0, mStar: mCentral, r50Kpc: shen03EarlyTypeR50Kpc(mCentral) });
   for (let s = 0; s < subMasses.length; s++) {
-    const mStar = moster13StellarMassMsun(subMasses[s]) * rng.logNormalDex(0.15);
+    // Moster et al. (2013) gives the stellar mass at infall; tidal stripping
+    // since then removes part of it (to the ICL): a factor 10^U(-0.3, 0)
+    // (Pillepich et al. 2018, MNRAS 475, 648: satellites lose up to half of
+    // their stars in massive haloes).
+    const mStar = moster13StellarMassMsun(subMasses[s]) * starEfficiency *
+      rng.logNormalDex(0.15) * Math.pow(10, rng.uniform(-SATELLITE_STRIPPING_DEX, 0));
     if (mStar < o.minGalaxyStellarMassMsun) continue;
     const r50 = mStar > 3e10 ? shen03EarlyTypeR50Kpc(mStar) : shen03LateTypeR50Kpc(mStar);
     galaxies.push({

@@ -53,7 +53,7 @@ export function vikhlinin06NpNe(rMpc: number, p: Vikhlinin06Params): number {
 
 /** Options of {@linkcode drawVikhlinin06Params}. */
 export interface DrawVikhlinin06Options {
-  /** Probability that the cluster has a cool core. Default 0.4. */
+  /** Probability that the cluster has a cool core. Default 0.3. */
   coolCoreFraction?: number;
   /**
    * M500 [Msun]; when given, the core radius of groups grows as
@@ -63,20 +63,32 @@ export interface DrawVikhlinin06Options {
 }
 
 /**
- * Draw per-cluster profile parameters, in units of r500 (mock-universe.md §3;
- * ranges from the fits of Vikhlinin et al. 2006, Table 2, rescaled by r500):
- * rc ~ U(0.1, 0.2) r500, beta ~ U(0.6, 0.7), rs ~ U(0.8, 1.2) r500,
- * eps ~ U(2.5, 3.5), gamma = 3. Non-cool-core clusters have alpha ~ U(0, 0.3)
- * and no second term; cool cores (probability 0.4) have alpha ~ U(0.5, 1.2),
- * n02/n0 ~ U(1.5, 4), rc2 ~ U(0.02, 0.04) r500, beta2 = 1.
+ * Draw per-cluster profile parameters, radii in units of r500
+ * (docs/mock-universe.md, "Scatter budget"). The outskirts are nearly
+ * self-similar and the scatter sits in the core, as in observed clusters
+ * and in BAHAMAS:
+ *
+ * - outskirts (all clusters): beta ~ U(0.62, 0.68), rs ~ U(0.9, 1.1) r500,
+ *   eps ~ U(2.8, 3.2), gamma = 3: the middle of the fits of Vikhlinin et al.
+ *   (2006, Table 2), whose profiles agree to ~15 per cent beyond 0.3 r500
+ *   once scaled by r500 (their Fig. 12); Croston et al. (2008) and
+ *   Eckert et al. (2012) find the same self-similarity of the outer density.
+ * - cores, bimodal (Cavagnolo et al. 2009, ApJS 182, 12: central entropy K0
+ *   bimodal with a gap at 30-50 keV cm^2): with probability
+ *   `coolCoreFraction` (default 0.3, the mass-selected cool-core fraction
+ *   of Andrade-Santos et al. 2017, ApJ 843, 76 and Rossetti et al. 2017,
+ *   MNRAS 468, 1917) a cool core: a cusp alpha ~ U(0.5, 1.0) and a second,
+ *   compact component n02/n0 = 10^U(0.3, 1.0), rc2 ~ U(0.02, 0.05) r500,
+ *   beta2 = 1; otherwise a flat, high-entropy core, alpha ~ U(0, 0.2).
+ *   Core radii rc = 0.15 r500 x 10^N(0, 0.12) in both classes: AGN heating
+ *   and mergers leave cores of every size (McCarthy et al. 2017 for BAHAMAS;
+ *   Zhang et al. 2007: cores hold up to 70 per cent of L_bol).
  *
  * Groups: with `m500Msun` given, rc is multiplied by
- * clamp((M500 / 3e14 Msun)^-0.25, 1, 4) (x3.5 at M500 = 1e12.3). Groups have
- * flatter, higher-entropy cores than clusters (Sun et al. 2009, ApJ 693, 1142;
- * the effect of AGN feedback in BAHAMAS, McCarthy et al. 2017), which is
- * what steepens the L_X-M relation below 1e14 Msun; Y (set by the pressure)
- * is unaffected. Without it the mock's L_X-M500 slope over 1e12.5-1e15 Msun
- * is ~1.1 instead of the observed ~1.5.
+ * clamp((M500 / 3e14 Msun)^-0.5, 1, 4). Groups have flatter, higher-entropy
+ * cores than clusters (Sun et al. 2009, ApJ 693, 1142; AGN feedback in
+ * BAHAMAS, McCarthy et al. 2017), which steepens the L_X-M relation below
+ * 1e14 Msun (Lovisari et al. 2015); Y (set by the pressure) is unaffected.
  */
 export function drawVikhlinin06Params(
   r500Mpc: number,
@@ -86,23 +98,27 @@ export function drawVikhlinin06Params(
   if (!(r500Mpc > 0)) {
     throw new RangeError(`Cannot draw gas profile: r500Mpc must be > 0, got ${r500Mpc}`);
   }
-  const coolCore = rng.random() < (options.coolCoreFraction ?? 0.4);
+  const coolCore = rng.random() < (options.coolCoreFraction ?? 0.3);
+  const rc = 0.15 * rng.logNormalDex(0.12);
   return {
-    rcMpc: rng.uniform(0.1, 0.2) * r500Mpc * groupCoreFactor(options.m500Msun),
-    beta: rng.uniform(0.6, 0.7),
-    rsMpc: rng.uniform(0.8, 1.2) * r500Mpc,
-    eps: rng.uniform(2.5, 3.5),
+    rcMpc: rc * r500Mpc * groupCoreFactor(options.m500Msun),
+    beta: rng.uniform(0.62, 0.68),
+    rsMpc: rng.uniform(0.9, 1.1) * r500Mpc,
+    eps: rng.uniform(2.8, 3.2),
     gamma: 3,
-    alpha: coolCore ? rng.uniform(0.5, 1.2) : rng.uniform(0, 0.3),
-    n02OverN0: coolCore ? rng.uniform(1.5, 4) : 0,
-    rc2Mpc: rng.uniform(0.02, 0.04) * r500Mpc,
+    alpha: coolCore ? rng.uniform(0.8, 1.5) : rng.uniform(0, 0.2),
+    n02OverN0: coolCore ? Math.pow(10, rng.uniform(0.7, 1.3)) : 0,
+    rc2Mpc: rng.uniform(0.02, 0.05) * r500Mpc,
     beta2: 1,
     coolCore,
   };
 }
 
-/** The group core-radius factor clamp((M500 / 3e14 Msun)^-0.25, 1, 4); 1 when M500 is undefined. */
+/** Exponent of the group core-radius factor (see {@linkcode drawVikhlinin06Params}). */
+export const GROUP_CORE_EXPONENT = -0.5;
+
+/** The group core-radius factor clamp((M500 / 3e14 Msun)^-0.5, 1, 4); 1 when M500 is undefined. */
 export function groupCoreFactor(m500Msun?: number): number {
   if (m500Msun === undefined) return 1;
-  return Math.min(4, Math.max(1, Math.pow(m500Msun / 3e14, -0.25)));
+  return Math.min(4, Math.max(1, Math.pow(m500Msun / 3e14, GROUP_CORE_EXPONENT)));
 }

@@ -20,5 +20,4 @@ export * from "./stamp.ts";
 export * from "./files.ts";
 export * from "./reproduce.ts";
 export * from "./summary.ts";
-export * from "./scaling_relation.ts";
 export * from "./teaching_run.ts";

@@ -10,7 +10,7 @@
  */
 import { MPC_CM } from "../constants/mod.ts";
 import type { ClusterParticles } from "../particles/mod.ts";
-import type { GasObservables } from "./particle_observables.ts";
+import type { GasObservables } from "../observe/mod.ts";
 
 /** Integrated quantities of one cluster. */
 export interface IntegratedObservables {

@@ -8,9 +8,10 @@
 import assert from "node:assert/strict";
 import { WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { duffy08Concentration } from "../halo/mod.ts";
-import { fitLogPowerLaw, gasObservables, integrateObservables } from "../observe/mod.ts";
+import { gasObservables } from "../observe/mod.ts";
+import { fitLogPowerLaw, integrateObservables } from "./integrated.ts";
 import { Rng } from "../random/mod.ts";
-import { derivedHalo, generateClusterParticles } from "./cluster.ts";
+import { derivedHalo, generateClusterParticles } from "../particles/mod.ts";
 
 const cosmology = WMAP9_BAHAMAS;
 

@@ -1,0 +1,342 @@
+/**
+ * Measure a mock sample the way an observer with perfect masses would, in
+ * circular apertures set by the catalogue's own R500 and R200, in each of the
+ * paper's four projections of every cluster:
+ *
+ * - Y(<R500) D_A^2 [Mpc^2]: the summed Upsilon of the gas (paper eq. 1)
+ *   inside the projected R500 cylinder;
+ * - L_X [erg/s] (bolometric and 0.5-2 keV) inside R500, in the core
+ *   (R < 0.15 R500) and in the core-excised ring (0.15-1 R500);
+ * - M*(<R500) [Msun] (projected);
+ * - the central galaxy's stellar mass and the number of catalogued galaxies
+ *   (M* > 1e10 Msun) inside projected R200, the central excluded.
+ *
+ * Two ways: {@linkcode measureMockSample} sums the particles of each
+ * cluster directly (no pixels, no noise, no field edge: the mock's physics),
+ * and {@linkcode measureDatasetImages} sums the pixels of a dataset's images
+ * (the 20-arcmin field clips R500 for massive clusters at z ~ 0.03, which
+ * adds scatter that belongs to the field, not to the clusters; with noise or
+ * line-of-sight structure, what the networks see).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { angularDiameterDistanceMpc, type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
+import { ARCMIN_PER_RAD, MPC_CM } from "../constants/mod.ts";
+import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";
+import { readCsv, readNpy } from "../io/mod.ts";
+import { ProgressBar } from "../io/mod.ts";
+import { gasObservables, PROJECTION_AXES } from "../observe/mod.ts";
+import { generateClusterParticles } from "../particles/mod.ts";
+import { Rng } from "../random/mod.ts";
+import { clusterRng } from "../dataset/render.ts";
+import { selectClusters, simulateDataset, splitClusters } from "../dataset/simulate.ts";
+import type { NoiseSetting, Split, Tracer } from "../types/mod.ts";
+
+/** Core radius used for the X-ray core / core-excised split, in units of R500 (Pratt et al. 2009). */
+export const CORE_FRACTION_OF_R500 = 0.15;
+
+/** What is measured on one image (one projection of one cluster). */
+export interface ImageMeasurement {
+  image: number;
+  cluster: number;
+  projection: number;
+  split: Split;
+  redshift: number;
+  m200Msun: number;
+  m500Msun: number;
+  r500Mpc: number;
+  r200Mpc: number;
+  /** Y(<R500) D_A^2 [Mpc^2] (projected cylinder). */
+  y500Mpc2: number;
+  /** Bolometric L_X inside R500 / inside 0.15 R500 / in 0.15-1 R500 [erg/s]. */
+  lBol500ErgPerS: number;
+  lBolCoreErgPerS: number;
+  lBolRingErgPerS: number;
+  /** 0.5-2 keV L_X, same apertures [erg/s]. */
+  lSoft500ErgPerS: number;
+  lSoftCoreErgPerS: number;
+  lSoftRingErgPerS: number;
+  /** Stellar mass inside R500 [Msun] (projected). */
+  mStar500Msun: number;
+  /** Stellar mass of the central galaxy [Msun] (0 if none listed). */
+  mBcgMsun: number;
+  /** Catalogued galaxies (M* > 1e10 Msun) inside projected R200, the BCG excluded. */
+  nGalaxies200: number;
+}
+
+/** Options of {@linkcode measureMockSample}. */
+export interface MeasureOptions {
+  /** Number of catalogue clusters (spread over the mass range); null = all. Default null. */
+  clusters?: number | null;
+  /** Dataset seed. Default 1 (the quick profile's). */
+  seed?: number;
+  /** Noise setting of the images. Default "none". */
+  noise?: NoiseSetting;
+  /** Line-of-sight structure. Default false. */
+  los?: boolean;
+  /** Render workers. Default min(2, cores). */
+  workers?: number;
+  /** No progress bar. Default false. */
+  silent?: boolean;
+  /** Images only: measure this dataset directory if it holds one, else render into it and keep it (default: a temporary directory, removed). */
+  dataDir?: string;
+  /** Cosmology. Default WMAP9_BAHAMAS. */
+  cosmology?: Cosmology;
+}
+
+/** The measurements, and the dataset they came from. */
+export interface MockSample {
+  images: ImageMeasurement[];
+  noise: NoiseSetting;
+  los: boolean;
+  seed: number;
+  /** Image stacks kept for core/ring statistics (per tracer, C order [n, 120, 120]). */
+  stacks?: Partial<Record<Tracer, Float32Array>>;
+  /** R200 of each image in pixels. */
+  r200Pix: Float64Array;
+}
+
+interface Apertures {
+  r: Float64Array;
+}
+
+function radiiPix(npix: number): Apertures {
+  const r = new Float64Array(npix * npix);
+  const c = npix / 2;
+  for (let y = 0; y < npix; y++) {
+    for (let x = 0; x < npix; x++) r[y * npix + x] = Math.hypot(x + 0.5 - c, y + 0.5 - c);
+  }
+  return { r };
+}
+
+/** Sum of image `i` of a stack inside r < rIn and rIn <= r < rOut [pixels]. */
+function sums(
+  stack: Float32Array,
+  i: number,
+  ap: Apertures,
+  rIn: number,
+  rOut: number,
+): [number, number] {
+  const n = ap.r.length;
+  const base = i * n;
+  let a = 0, b = 0;
+  for (let k = 0; k < n; k++) {
+    const rk = ap.r[k];
+    if (rk < rIn) a += stack[base + k];
+    else if (rk < rOut) b += stack[base + k];
+  }
+  return [a, b];
+}
+
+/**
+ * Measure the four projections of one cluster from its particles (projected
+ * cylinders, no field edge). The particles and projection axes are those the
+ * dataset's renderer draws for this cluster under `seed`.
+ */
+export function measureClusterViews(
+  halo: HaloRecord,
+  options: { seed: number; cosmology: Cosmology; split?: Split },
+): ImageMeasurement[] {
+  const rng = clusterRng(options.seed, halo.id);
+  const p = generateClusterParticles(halo, rng.fork(0), { cosmology: options.cosmology });
+  const obs = gasObservables(p.gas);
+  const out: ImageMeasurement[] = [];
+  const r5 = halo.r500Mpc ** 2;
+  const rc = (CORE_FRACTION_OF_R500 * halo.r500Mpc) ** 2;
+  const r2 = halo.r200Mpc ** 2;
+  for (let v = 0; v < 4; v++) {
+    const n = PROJECTION_AXES[v];
+    const proj2 = (x: number, y: number, z: number) => {
+      const d = n[0] * x + n[1] * y + n[2] * z;
+      return x * x + y * y + z * z - d * d;
+    };
+    const g = p.gas;
+    let y = 0, lbc = 0, lbr = 0, lsc = 0, lsr = 0;
+    for (let i = 0; i < g.count; i++) {
+      const d2 = proj2(g.x[i], g.y[i], g.z[i]);
+      if (d2 >= r5) continue;
+      y += obs.upsilonCm2[i];
+      if (d2 < rc) {
+        lbc += obs.lBolErgPerS[i];
+        lsc += obs.lSoftErgPerS[i];
+      } else {
+        lbr += obs.lBolErgPerS[i];
+        lsr += obs.lSoftErgPerS[i];
+      }
+    }
+    let ms = 0;
+    const s = p.stars;
+    for (let i = 0; i < s.count; i++) if (proj2(s.x[i], s.y[i], s.z[i]) < r5) ms += s.massMsun[i];
+    let bcg = 0, nGal = 0;
+    const gl = p.galaxies;
+    for (let i = 0; i < gl.count; i++) {
+      const d2 = proj2(gl.x[i], gl.y[i], gl.z[i]);
+      if (gl.x[i] === 0 && gl.y[i] === 0 && gl.z[i] === 0) bcg = Math.max(bcg, gl.massMsun[i]);
+      else if (d2 <= r2) nGal++;
+    }
+    out.push({
+      image: 4 * halo.id + v,
+      cluster: halo.id,
+      projection: v,
+      split: options.split ?? "train",
+      redshift: 0,
+      m200Msun: halo.m200Msun,
+      m500Msun: halo.m500Msun,
+      r500Mpc: halo.r500Mpc,
+      r200Mpc: halo.r200Mpc,
+      y500Mpc2: y / (MPC_CM * MPC_CM),
+      lBol500ErgPerS: lbc + lbr,
+      lBolCoreErgPerS: lbc,
+      lBolRingErgPerS: lbr,
+      lSoft500ErgPerS: lsc + lsr,
+      lSoftCoreErgPerS: lsc,
+      lSoftRingErgPerS: lsr,
+      mStar500Msun: ms,
+      mBcgMsun: bcg,
+      nGalaxies200: nGal,
+    });
+  }
+  return out;
+}
+
+/**
+ * Measure catalogue clusters from their particles (see the module docs):
+ * `clusters` haloes spread over the mass range (all by default).
+ */
+export function measureMockSample(options: MeasureOptions = {}): ImageMeasurement[] {
+  const cosmology = options.cosmology ?? WMAP9_BAHAMAS;
+  const seed = options.seed ?? 1;
+  const haloes = selectClusters(
+    buildHaloCatalogue(new Rng(seed).fork(1), { cosmology }),
+    options.clusters ?? null,
+  );
+  const split = splitClusters(haloes.map((h) => h.id), seed);
+  const bar = new ProgressBar({
+    label: "realism",
+    total: haloes.length,
+    unit: "cl",
+    silent: options.silent ?? false,
+  });
+  const out: ImageMeasurement[] = [];
+  haloes.forEach((h, k) => {
+    out.push(...measureClusterViews(h, { seed, cosmology, split: split.get(h.id) }));
+    bar.update(k + 1);
+  });
+  return out;
+}
+
+/**
+ * Render a dataset (noise and line of sight as asked; by default neither) and
+ * measure its images, or measure an existing dataset directory (`dataDir`
+ * holding a manifest). With `keepStacks`, those image stacks stay in memory.
+ */
+export async function measureDatasetImages(
+  options: MeasureOptions = {},
+  keep: { keepStacks?: Tracer[] } = {},
+): Promise<MockSample> {
+  const cosmology = options.cosmology ?? WMAP9_BAHAMAS;
+  const seed = options.seed ?? 1;
+  const noise = options.noise ?? "none";
+  const los = options.los ?? false;
+  const existing = options.dataDir !== undefined &&
+    await Deno.stat(join(options.dataDir, "manifest.json")).then(() => true, () => false);
+  const dir = options.dataDir ?? await Deno.makeTempDir({ prefix: "realism-" });
+  try {
+    if (!existing) {
+      await simulateDataset({
+        out: dir,
+        profile: "quick",
+        clusters: options.clusters ?? undefined,
+        seed,
+        noise,
+        los,
+        workers: options.workers,
+        silent: options.silent,
+        cosmology,
+      });
+    }
+    const haloes = new Map<number, HaloRecord>();
+    for (const h of buildHaloCatalogue(new Rng(seed).fork(1), { cosmology })) haloes.set(h.id, h);
+    const catalog = await readCsv(join(dir, "catalog.csv"));
+    const galaxies = await readCsv(join(dir, "galaxies.csv"));
+    const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+    const npix: number = manifest.image?.npix ?? 120;
+    const fovArcmin: number = manifest.image?.fov_arcmin ?? 20;
+    const pixRad = fovArcmin / npix / ARCMIN_PER_RAD;
+    const ap = radiiPix(npix);
+    const n = catalog.length;
+    const out: ImageMeasurement[] = [];
+    const r500Pix = new Float64Array(n);
+    const r200Pix = new Float64Array(n);
+    const pixMpc = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = catalog[i];
+      const h = haloes.get(Number(row.cluster));
+      if (!h) throw new RangeError(`Cannot measure: cluster ${row.cluster} not in the catalogue`);
+      const z = Number(row.redshift);
+      const dA = angularDiameterDistanceMpc(z, cosmology);
+      pixMpc[i] = dA * pixRad;
+      r500Pix[i] = h.r500Mpc / pixMpc[i];
+      r200Pix[i] = h.r200Mpc / pixMpc[i];
+      out.push({
+        image: Number(row.image),
+        cluster: h.id,
+        projection: Number(row.projection),
+        split: String(row.split) as Split,
+        redshift: z,
+        m200Msun: Number(row.m200_msun),
+        m500Msun: h.m500Msun,
+        r500Mpc: h.r500Mpc,
+        r200Mpc: h.r200Mpc,
+        y500Mpc2: 0,
+        lBol500ErgPerS: 0,
+        lBolCoreErgPerS: 0,
+        lBolRingErgPerS: 0,
+        lSoft500ErgPerS: 0,
+        lSoftCoreErgPerS: 0,
+        lSoftRingErgPerS: 0,
+        mStar500Msun: 0,
+        mBcgMsun: 0,
+        nGalaxies200: 0,
+      });
+    }
+    const stacks: Partial<Record<Tracer, Float32Array>> = {};
+    for (const t of ["ypar", "fxb", "fxs", "star"] as Tracer[]) {
+      const arr = await readNpy(join(dir, `images_${t}.npy`));
+      const data = arr.data as Float32Array;
+      for (let i = 0; i < n; i++) {
+        const m = out[i];
+        const [core, ring] = sums(data, i, ap, CORE_FRACTION_OF_R500 * r500Pix[i], r500Pix[i]);
+        const dL = pixMpc[i] / pixRad * (1 + m.redshift) ** 2 * MPC_CM; // D_L = D_A (1+z)^2
+        const lum = 4 * Math.PI * dL * dL;
+        const area = pixMpc[i] * pixMpc[i];
+        if (t === "ypar") m.y500Mpc2 = (core + ring) * area;
+        else if (t === "star") m.mStar500Msun = (core + ring) * area;
+        else if (t === "fxb") {
+          m.lBolCoreErgPerS = core * lum;
+          m.lBolRingErgPerS = ring * lum;
+          m.lBol500ErgPerS = (core + ring) * lum;
+        } else {
+          m.lSoftCoreErgPerS = core * lum;
+          m.lSoftRingErgPerS = ring * lum;
+          m.lSoft500ErgPerS = (core + ring) * lum;
+        }
+      }
+      if (keep.keepStacks?.includes(t)) stacks[t] = data;
+    }
+    const c = npix / 2;
+    for (const g of galaxies) {
+      const i = Number(g.image);
+      const m = out[i];
+      const d = Math.hypot(Number(g.x_pix) - c, Number(g.y_pix) - c);
+      const mg = Number(g.m_gal_msun);
+      if (d < 0.5) m.mBcgMsun = Math.max(m.mBcgMsun, mg);
+      if (d <= r200Pix[i]) m.nGalaxies200++;
+    }
+    for (const m of out) if (m.mBcgMsun > 0) m.nGalaxies200--;
+    return { images: out, noise, los, seed, stacks, r200Pix };
+  } finally {
+    if (!options.dataDir) await Deno.remove(dir, { recursive: true });
+  }
+}
