@@ -24,7 +24,8 @@ PATH="$(dirname "$(command -v "$CLANG")"):/usr/lib/llvm-16/bin:$PATH"
   -fno-builtin -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer \
   -Wl,--export=conv2d_forward -Wl,--export=conv2d_backprop_input \
-  -Wl,--export=conv2d_backprop_filter -Wl,--strip-all \
+  -Wl,--export=conv2d_backprop_filter -Wl,--export=avg_pool_grad_tiled \
+  -Wl,--export=sum_rows -Wl,--strip-all \
   -o "${KERNELS_OUT:-.}/conv.wasm" conv.c
 if [ -z "${KERNELS_OUT:-}" ]; then
   echo "$(sha256sum conv.c | cut -d' ' -f1) $(sha256sum conv.wasm | cut -d' ' -f1)" > conv.wasm.sha256

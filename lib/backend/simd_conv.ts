@@ -33,6 +33,8 @@ interface ConvExports {
   conv2d_forward(...args: number[]): void;
   conv2d_backprop_input(...args: number[]): void;
   conv2d_backprop_filter(...args: number[]): void;
+  avg_pool_grad_tiled(...args: number[]): void;
+  sum_rows(...args: number[]): void;
 }
 
 const STACK_BYTES = 1 << 16;
@@ -206,5 +208,33 @@ export function simdConvBackpropFilter(
     return out;
   }
   exportsFor(b).conv2d_backprop_filter(ptr(b, args.x), ptr(b, args.dy), ptr(b, out), ...dims(g));
+  return out;
+}
+
+/**
+ * The average-pooling gradient when windows tile the input (window = stride,
+ * input = stride x output): dy [n, ho, wo, c] spread over each window, / (sh sw).
+ */
+export function simdAvgPoolGradTiled(
+  backend: tf.KernelBackend,
+  args: { dy: TensorInfo; sh: number; sw: number },
+): TensorInfo {
+  const b = backend as unknown as WasmBackend;
+  const [n, ho, wo, c] = args.dy.shape;
+  const out = b.makeOutput([n, ho * args.sh, wo * args.sw, c], "float32");
+  if (n * ho * wo * c * args.sh * args.sw === 0) return out;
+  exportsFor(b).avg_pool_grad_tiled(ptr(b, args.dy), ptr(b, out), n, ho, wo, c, args.sh, args.sw);
+  return out;
+}
+
+/** Column sums of x viewed as [rows, cols], as a tensor of shape `shape` (cols values). */
+export function simdSumRows(
+  backend: tf.KernelBackend,
+  args: { x: TensorInfo; rows: number; cols: number; shape: number[] },
+): TensorInfo {
+  const b = backend as unknown as WasmBackend;
+  const out = b.makeOutput(args.shape, "float32");
+  if (args.cols === 0) return out;
+  exportsFor(b).sum_rows(ptr(b, args.x), ptr(b, out), args.rows, args.cols);
   return out;
 }

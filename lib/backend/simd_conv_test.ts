@@ -263,3 +263,14 @@ Deno.test({
     }
   },
 });
+
+Deno.test("wasm Cast to the same dtype shares the buffer; other casts still convert", async () => {
+  await tf.setBackend("wasm");
+  const x = tf.tensor([1.5, -2.25, 0, 3]);
+  const same = tf.cast(x, "float32");
+  const toInt = tf.cast(x, "int32");
+  x.dispose(); // the shared buffer outlives x
+  assert.deepEqual(Array.from(await same.data()), [1.5, -2.25, 0, 3]);
+  assert.deepEqual(Array.from(await toInt.data()), [1, -2, 0, 3]);
+  tf.dispose([same, toInt]);
+});

@@ -22,11 +22,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
+  simdAvgPoolGradTiled,
   simdConvBackpropFilter,
   simdConvBackpropInput,
   simdConvForward,
   simdConvGeometry,
   simdConvKernelsLoaded,
+  simdSumRows,
 } from "./simd_conv.ts";
 
 type TensorInfo = tf.TensorInfo;
@@ -380,6 +382,7 @@ function makeAvgPoolGrad(
     const tiles = fh === sh && fw === sw && h === sh * ho && w === sw * wo &&
       (pad === "valid" || pad === "same" || pad === 0);
     if (!tiles || dy.dtype !== "float32" || input.shape.length !== 4) return native(args);
+    if (simdConvKernelsActive()) return simdAvgPoolGradTiled(backend, { dy, sh, sw });
     const scale = backend.makeOutput([], "float32", undefined, new Float32Array([1 / (fh * fw)]));
     const scaled = kernel("Multiply")({
       inputs: { a: dy, b: scale },
@@ -410,14 +413,17 @@ function makeSum(native: (args: KernelArgs) => TensorInfo): (args: KernelArgs) =
     const raw = attrs.axis as number | number[];
     const axes = (Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a))
       .sort((p, q) => p - q);
-    const leading = axes.every((a, i) => a === i) && axes.length >= 2 && axes.length < rank;
+    const simd = simdConvKernelsActive();
+    const leading = axes.every((a, i) => a === i) && axes.length >= (simd ? 1 : 2) &&
+      axes.length < rank;
     if (!leading || x.dtype !== "float32") return native(args);
     const lead = size(x.shape.slice(0, axes.length));
     const rest = x.shape.slice(axes.length);
+    const shape = attrs.keepDims === true ? [...axes.map(() => 1), ...rest] : rest;
+    if (simd) return simdSumRows(backend, { x, rows: lead, cols: size(rest), shape });
     const x2 = reshape(backend, x, [lead, size(rest)]);
     const s = native({ inputs: { x: x2 }, backend, attrs: { axis: [0], keepDims: false } });
     free(backend, x2);
-    const shape = attrs.keepDims === true ? [...axes.map(() => 1), ...rest] : rest;
     const out = reshape(backend, s, shape);
     free(backend, s);
     return out;
@@ -438,6 +444,19 @@ function makeIdentity(_native: (args: KernelArgs) => TensorInfo): (args: KernelA
   };
 }
 
+/**
+ * The WASM `Cast` copies even when the dtype does not change (as in every ReLU
+ * gradient, `cast(step(x), "float32")`); like `Identity`, share the buffer then.
+ */
+function makeCast(native: (args: KernelArgs) => TensorInfo): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const x = args.inputs.x as TensorInfo;
+    if (x.dtype !== args.attrs.dtype) return native(args);
+    (args.backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 /** Names of the kernels {@linkcode registerWasmGradientKernels} adds or replaces. */
 export const WASM_GRADIENT_KERNELS: readonly string[] = [
   "Conv2D",
@@ -448,6 +467,7 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = [
   "AvgPoolGrad",
   "Sum",
   "Identity",
+  "Cast",
 ];
 
 function replace(
@@ -518,4 +538,5 @@ export function registerWasmGradientKernels(): void {
   replace("AvgPoolGrad", makeAvgPoolGrad);
   replace("Sum", makeSum);
   replace("Identity", makeIdentity);
+  replace("Cast", makeCast);
 }

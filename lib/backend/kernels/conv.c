@@ -341,3 +341,62 @@ EXPORT void conv2d_backprop_filter(const float* x, const float* dy, float* dw, i
     }
   }
 }
+
+// ---------------------------------------------------------------------------
+// Pooling gradient and bias gradient.
+
+// Average-pooling gradient when the windows tile the input (window = stride,
+// h = sh * ho, w = sw * wo): every input pixel of a window gets dy / (sh sw).
+EXPORT void avg_pool_grad_tiled(const float* dy, float* dx, int n, int ho, int wo, int c, int sh,
+                                int sw) {
+  const float scale = 1.0f / (float)(sh * sw);
+  const V vs = wasm_f32x4_splat(scale);
+  const int c4 = c - c % 4;
+  const int w = wo * sw;
+  for (int img = 0; img < n; img++) {
+    for (int oy = 0; oy < ho; oy++) {
+      const float* drow = dy + ((img * ho + oy) * wo) * c;
+      for (int i = 0; i < sh; i++) {
+        float* xrow = dx + ((img * ho * sh + oy * sh + i) * w) * c;
+        for (int ox = 0; ox < wo; ox++) {
+          const float* d = drow + ox * c;
+          for (int j = 0; j < sw; j++) {
+            float* o = xrow + (ox * sw + j) * c;
+            int k = 0;
+            for (; k < c4; k += 4) STORE(o + k, wasm_f32x4_mul(LOAD(d + k), vs));
+            for (; k < c; k++) o[k] = d[k] * scale;
+          }
+        }
+      }
+    }
+  }
+}
+
+// out[j] = sum_i x[i * cols + j] (a bias gradient: the sum over batch, rows
+// and columns). Rows go in chunks of 256 that stay in cache while each
+// column's four interleaved partial sums run over them.
+EXPORT void sum_rows(const float* x, float* out, int rows, int cols) {
+  const int c4 = cols - cols % 4;
+  for (int j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int i0 = 0; i0 < rows; i0 += 256) {
+    const int i1 = imin(rows, i0 + 256);
+    for (int j = 0; j < c4; j += 4) {
+      V s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+      int i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        s0 = wasm_f32x4_add(s0, LOAD(x + (i + 0) * cols + j));
+        s1 = wasm_f32x4_add(s1, LOAD(x + (i + 1) * cols + j));
+        s2 = wasm_f32x4_add(s2, LOAD(x + (i + 2) * cols + j));
+        s3 = wasm_f32x4_add(s3, LOAD(x + (i + 3) * cols + j));
+      }
+      for (; i < i1; i++) s0 = wasm_f32x4_add(s0, LOAD(x + i * cols + j));
+      V t = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+      STORE(out + j, wasm_f32x4_add(LOAD(out + j), t));
+    }
+    for (int j = c4; j < cols; j++) {
+      float t = 0.0f;
+      for (int i = i0; i < i1; i++) t += x[i * cols + j];
+      out[j] += t;
+    }
+  }
+}
