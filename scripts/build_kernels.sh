@@ -25,7 +25,7 @@ PATH="$(dirname "$(command -v "$CLANG")"):/usr/lib/llvm-16/bin:$PATH"
   -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer \
   -Wl,--export=conv2d_forward -Wl,--export=conv2d_backprop_input \
   -Wl,--export=conv2d_backprop_filter -Wl,--export=avg_pool_grad_tiled \
-  -Wl,--export=sum_rows -Wl,--strip-all \
+  -Wl,--export=sum_rows -Wl,--export=matmul_nn -Wl,--export=matmul_nt -Wl,--strip-all \
   -o "${KERNELS_OUT:-.}/conv.wasm" conv.c
 if [ -z "${KERNELS_OUT:-}" ]; then
   echo "$(sha256sum conv.c | cut -d' ' -f1) $(sha256sum conv.wasm | cut -d' ' -f1)" > conv.wasm.sha256

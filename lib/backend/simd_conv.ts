@@ -35,6 +35,8 @@ interface ConvExports {
   conv2d_backprop_filter(...args: number[]): void;
   avg_pool_grad_tiled(...args: number[]): void;
   sum_rows(...args: number[]): void;
+  matmul_nn(...args: number[]): void;
+  matmul_nt(...args: number[]): void;
 }
 
 const STACK_BYTES = 1 << 16;
@@ -236,5 +238,30 @@ export function simdSumRows(
   const out = b.makeOutput(args.shape, "float32");
   if (args.cols === 0) return out;
   exportsFor(b).sum_rows(ptr(b, args.x), ptr(b, out), args.rows, args.cols);
+  return out;
+}
+
+/**
+ * C = op(A) op(B) for rank-2 views a [ar, ac], b [br, bc] (op: transpose when
+ * the flag is set), as a tensor of `shape` (m x n values); undefined for
+ * transposeA with transposeB (the caller's other route).
+ */
+export function simdMatMul(
+  backend: tf.KernelBackend,
+  args: { a: TensorInfo; b: TensorInfo; transposeA: boolean; transposeB: boolean; shape: number[] },
+): TensorInfo | undefined {
+  const { a, b, transposeA: tA, transposeB: tB } = args;
+  if (tA && tB) return undefined;
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = tA ? ac : ar;
+  const k = tA ? ar : ac;
+  const n = tB ? br : bc;
+  const w = backend as unknown as WasmBackend;
+  const out = w.makeOutput(args.shape, "float32");
+  if (m * n === 0) return out;
+  const ex = exportsFor(w);
+  if (tB) ex.matmul_nt(ptr(w, a), ptr(w, b), ptr(w, out), m, k, n);
+  else ex.matmul_nn(ptr(w, a), tA ? 1 : k, tA ? m : 1, ptr(w, b), ptr(w, out), m, k, n);
   return out;
 }

@@ -274,3 +274,25 @@ Deno.test("wasm Cast to the same dtype shares the buffer; other casts still conv
   assert.deepEqual(Array.from(await toInt.data()), [1, -2, 0, 3]);
   tf.dispose([same, toInt]);
 });
+
+Deno.test("SIMD BatchMatMul matches the cpu backend (blocks of k, odd sizes, the dense layer)", async () => {
+  let seed = 500;
+  const cases: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
+    { a: [7, 600], b: [600, 37], tA: false, tB: false }, // k over several blocks
+    { a: [600, 7], b: [600, 21], tA: true, tB: false },
+    { a: [5, 301], b: [19, 301], tA: false, tB: true },
+    { a: [1, 3], b: [3, 1], tA: false, tB: false },
+    { a: [50, 14400], b: [14400, 200], tA: false, tB: false }, // the paper's dense layer
+    { a: [50, 14400], b: [50, 200], tA: true, tB: false }, // its weight gradient
+    { a: [50, 200], b: [14400, 200], tA: false, tB: true }, // its input gradient
+  ];
+  for (const c of cases) {
+    const inputs = randomInputs(seed++, { a: c.a, b: c.b });
+    await compareKernel(
+      "BatchMatMul",
+      inputs,
+      { transposeA: c.tA, transposeB: c.tB },
+      `matMul ${JSON.stringify(c)}`,
+    );
+  }
+});

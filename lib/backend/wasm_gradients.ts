@@ -28,6 +28,7 @@ import {
   simdConvForward,
   simdConvGeometry,
   simdConvKernelsLoaded,
+  simdMatMul,
   simdSumRows,
 } from "./simd_conv.ts";
 
@@ -321,6 +322,17 @@ function makeBatchMatMul(
     const [br, bc] = b.shape.slice(-2);
     const m = tA ? ac : ar;
     const n = tB ? br : bc;
+    if (simdConvKernelsActive()) {
+      const batch = ra > rb ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+      const out = simdMatMul(backend, {
+        a,
+        b,
+        transposeA: tA,
+        transposeB: tB,
+        shape: [...batch, m, n],
+      });
+      if (out !== undefined) return out;
+    }
     const sizeA = ar * ac;
     const sizeB = br * bc;
     const bPacked = !tB && packed.has(b.dataId);

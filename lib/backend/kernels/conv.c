@@ -400,3 +400,111 @@ EXPORT void sum_rows(const float* x, float* out, int rows, int cols) {
     }
   }
 }
+
+// ---------------------------------------------------------------------------
+// Matrix products (dense layers), C row-major [M, N].
+
+#define MM_KB 256
+
+// P rows x VV vectors of C over k in [k0, k1): A(m, k) = a[m ams + k aks],
+// B row-major with N columns; accumulates into C when `add`.
+INLINE void mm_tile(const int P, const int VV, const float* a, int ams, int aks, const float* b,
+                    float* c, int N, int k0, int k1, int add) {
+  V acc[4][4];
+  for (int p = 0; p < P; p++) {
+    for (int v = 0; v < VV; v++) {
+      acc[p][v] = add ? LOAD(c + p * N + 4 * v) : wasm_f32x4_splat(0.0f);
+    }
+  }
+  for (int k = k0; k < k1; k++) {
+    V bv[4];
+    for (int v = 0; v < VV; v++) bv[v] = LOAD(b + k * N + 4 * v);
+    for (int p = 0; p < P; p++) {
+      V s = SPLAT(a + p * ams + k * aks);
+      for (int v = 0; v < VV; v++) acc[p][v] = FMA(s, bv[v], acc[p][v]);
+    }
+  }
+  for (int p = 0; p < P; p++) {
+    for (int v = 0; v < VV; v++) STORE(c + p * N + 4 * v, acc[p][v]);
+  }
+}
+
+INLINE void mm_cols(const int VV, const float* a, int ams, int aks, const float* b, float* c,
+                    int M, int N, int n0, int k0, int k1, int add) {
+  int m = 0;
+  for (; m + 2 <= M; m += 2) {
+    mm_tile(2, VV, a + m * ams, ams, aks, b + n0, c + m * N + n0, N, k0, k1, add);
+  }
+  if (m < M) mm_tile(1, VV, a + m * ams, ams, aks, b + n0, c + m * N + n0, N, k0, k1, add);
+}
+
+// C = A B with A(m, k) = a[m ams + k aks] (ams = K, aks = 1 for A row-major
+// [M, K]; ams = 1, aks = M for A stored transposed, [K, M]) and B row-major
+// [K, N]. K in blocks of MM_KB so that B's block stays in cache.
+EXPORT void matmul_nn(const float* a, int ams, int aks, const float* b, float* c, int M, int K,
+                      int N) {
+  const int n16 = N - N % 16, n4 = N - N % 4;
+  if (K == 0) {
+    for (int i = 0; i < M * N; i++) c[i] = 0.0f;
+    return;
+  }
+  for (int k0 = 0; k0 < K; k0 += MM_KB) {
+    const int k1 = imin(K, k0 + MM_KB), add = k0 > 0;
+    int n0 = 0;
+    for (; n0 < n16; n0 += 16) mm_cols(4, a, ams, aks, b, c, M, N, n0, k0, k1, add);
+    for (; n0 < n4; n0 += 4) mm_cols(1, a, ams, aks, b, c, M, N, n0, k0, k1, add);
+    for (int m = 0; m < M && n4 < N; m++) {
+      for (int n = n4; n < N; n++) {
+        float s = add ? c[m * N + n] : 0.0f;
+        for (int k = k0; k < k1; k++) s += a[m * ams + k * aks] * b[k * N + n];
+        c[m * N + n] = s;
+      }
+    }
+  }
+}
+
+INLINE float hsum(V v) {
+  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
+         (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
+}
+
+// P rows of A x Q rows of Bt: dot products over k.
+INLINE void mt_tile(const int P, const int Q, const float* a, const float* bt, float* c, int K,
+                    int N) {
+  V acc[2][4];
+  for (int p = 0; p < P; p++) {
+    for (int q = 0; q < Q; q++) acc[p][q] = wasm_f32x4_splat(0.0f);
+  }
+  const int k4 = K - K % 4;
+  for (int k = 0; k < k4; k += 4) {
+    V av[2], bv[4];
+    for (int p = 0; p < P; p++) av[p] = LOAD(a + p * K + k);
+    for (int q = 0; q < Q; q++) bv[q] = LOAD(bt + q * K + k);
+    for (int p = 0; p < P; p++) {
+      for (int q = 0; q < Q; q++) acc[p][q] = FMA(av[p], bv[q], acc[p][q]);
+    }
+  }
+  for (int p = 0; p < P; p++) {
+    for (int q = 0; q < Q; q++) {
+      float s = hsum(acc[p][q]);
+      for (int k = k4; k < K; k++) s += a[p * K + k] * bt[q * K + k];
+      c[p * N + q] = s;
+    }
+  }
+}
+
+// C = A Bt^T with A row-major [M, K] and Bt row-major [N, K] (a dense layer's
+// input gradient dy W^T): dot products over the contiguous k.
+EXPORT void matmul_nt(const float* a, const float* bt, float* c, int M, int K, int N) {
+  int n = 0;
+  for (; n + 4 <= N; n += 4) {
+    int m = 0;
+    for (; m + 2 <= M; m += 2) mt_tile(2, 4, a + m * K, bt + n * K, c + m * N + n, K, N);
+    if (m < M) mt_tile(1, 4, a + m * K, bt + n * K, c + m * N + n, K, N);
+  }
+  for (; n < N; n++) {
+    int m = 0;
+    for (; m + 2 <= M; m += 2) mt_tile(2, 1, a + m * K, bt + n * K, c + m * N + n, K, N);
+    if (m < M) mt_tile(1, 1, a + m * K, bt + n * K, c + m * N + n, K, N);
+  }
+}
