@@ -1,7 +1,10 @@
 /**
  * `deno task train --data DIR --tracer star|fxs|fxb|ypar|multi --out DIR
  * [--epochs N] [--backend auto|webgpu|wasm|cpu] [--seed S] [--workers N]
- * [--profile smoke|quick|paper]`: train one of the paper's five CNNs. Running
+ * [--profile smoke|quick|paper] [--lr X] [--decay X] [--schedule none|warmup-cosine]
+ * [--warmup-epochs X] [--lr-floor X] [--patience N] [--min-delta X]`: train
+ * one of the paper's five CNNs. On the WASM backend it uses one worker per CPU
+ * core unless told otherwise. Running
  * the same command again after an interruption resumes from the last epoch's
  * checkpoint; asking for more epochs continues a finished run.
  *
@@ -16,7 +19,13 @@ import {
 import { loadDataset } from "../lib/dataset/mod.ts";
 import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
-import { trainNetwork } from "../lib/train/mod.ts";
+import {
+  DEFAULT_GRADIENT_SHARDS,
+  type EarlyStopping,
+  type LrScheduleSettings,
+  parseLrScheduleName,
+  trainNetwork,
+} from "../lib/train/mod.ts";
 import { parseNetworkKind } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
@@ -31,10 +40,26 @@ const USAGE =
   --profile P     smoke|quick|paper defaults for epochs, batch, learning rate, decay, seed
                   (default quick)
   --backend B     auto|webgpu|wasm|cpu (default auto: WebGPU on a real GPU, else WASM)
-  --workers N     data-parallel WASM worker threads (default 2 on WASM, else 1)
+  --workers N     data-parallel WASM worker threads (default: one per CPU core on WASM,
+                  else 1; results do not depend on it beyond float rounding)
+  --gradient-shards N  fixed pieces per batch whose gradients are summed in a fixed tree
+                  (a power of two; default 8, 1 on WebGPU): results do not depend on
+                  --workers, and at most N workers share a batch
   --seed S        seed of weights, shuffling and dropout (default: the profile's)
   --batch N       batch size (default: the profile's, 50)
   --lr X          RMSprop learning rate (default: the profile's; the paper's is 0.01)
+  --decay X       Keras decay per update, lr / (1 + decay t) (default: the profile's;
+                  paper 1e-4)
+  --schedule S    none|warmup-cosine learning-rate schedule on top of the decay
+                  (default: the profile's; paper none)
+  --warmup-epochs X  linear warm-up length in epochs for warmup-cosine (default: the
+                  profile's, else 1)
+  --lr-floor X    final learning rate of the cosine as a fraction of --lr (default: the
+                  profile's, else 0.05)
+  --patience N    early stopping after N epochs without a val_loss improvement; 0 = off
+                  (default: the profile's; paper 0)
+  --min-delta X   an improvement must lower the best val_loss by more than X (default: the
+                  profile's, else 0)
   --fresh         ignore an existing checkpoint and start again
   -h, --help      this text`;
 
@@ -55,20 +80,36 @@ if (import.meta.main) {
     seed: { type: "string" },
     batch: { type: "string" },
     lr: { type: "string" },
+    decay: { type: "string" },
+    schedule: { type: "string" },
+    "warmup-epochs": { type: "string" },
+    "lr-floor": { type: "string" },
+    patience: { type: "string" },
+    "min-delta": { type: "string" },
+    "gradient-shards": { type: "string" },
     fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
   if (!values.data) fail("--data DIR is required");
   if (!values.tracer) fail("--tracer is required");
   if (!values.out) fail("--out DIR is required");
-  let profile, kind, backend: BackendName;
+  let profile, kind, backend: BackendName, scheduleName;
   try {
     profile = getProfile(values.profile);
     kind = parseNetworkKind(values.tracer);
     backend = parseBackendName(values.backend);
+    scheduleName = parseLrScheduleName(values.schedule ?? profile.train.schedule.name);
   } catch (e) {
     fail((e as Error).message);
   }
+  const num = (name: string, text: string | undefined, fallback: number, min = 0): number => {
+    if (text === undefined) return fallback;
+    const x = Number(text);
+    if (!(Number.isFinite(x) && x >= min)) {
+      fail(`--${name} must be a number >= ${min}, got "${text}"`);
+    }
+    return x;
+  };
   const epochs = int("epochs", values.epochs) ?? profile.train.epochs;
   const batchSize = int("batch", values.batch) ?? profile.train.batchSize;
   const seed = int("seed", values.seed, 0) ?? profile.train.seed;
@@ -76,6 +117,24 @@ if (import.meta.main) {
   if (!(Number.isFinite(learningRate) && learningRate > 0)) {
     fail(`--lr must be a number > 0, got ${values.lr}`);
   }
+  const decay = num("decay", values.decay, profile.train.decay);
+  const ps = profile.train.schedule;
+  const schedule: LrScheduleSettings = scheduleName === "none" ? { name: "none" } : {
+    name: "warmup-cosine",
+    warmupEpochs: num(
+      "warmup-epochs",
+      values["warmup-epochs"],
+      ps.name === "warmup-cosine" ? ps.warmupEpochs : 1,
+    ),
+    floor: num("lr-floor", values["lr-floor"], ps.name === "warmup-cosine" ? ps.floor : 0.05),
+  };
+  if (schedule.name === "warmup-cosine" && schedule.floor > 1) {
+    fail(`--lr-floor must be in [0, 1], got "${values["lr-floor"]}"`);
+  }
+  const earlyStopping: EarlyStopping = {
+    patience: int("patience", values.patience, 0) ?? profile.train.earlyStopping.patience,
+    minDelta: num("min-delta", values["min-delta"], profile.train.earlyStopping.minDelta ?? 0),
+  };
   const cores = navigator.hardwareConcurrency ?? 2;
   let workers = int("workers", values.workers);
   if (workers !== undefined && workers > Math.max(2, cores)) {
@@ -98,7 +157,8 @@ if (import.meta.main) {
       const probe = await probeWebGpu();
       resolved = probe !== undefined && !probe.isFallbackAdapter ? "webgpu" : "wasm";
     }
-    workers ??= resolved === "wasm" ? Math.min(2, cores) : 1;
+    // Every core: one single-threaded WASM worker per core.
+    workers ??= resolved === "wasm" ? Math.max(1, cores) : 1;
     if (workers > 1 && resolved !== "wasm") {
       fail(
         `--workers ${workers} needs the WASM backend (each worker runs its own); ` +
@@ -106,12 +166,38 @@ if (import.meta.main) {
       );
     }
     // With workers the main thread only holds the model for saving: the cpu backend suffices.
+    // On a GPU one piece per batch keeps the GPU busy; WASM workers share 8 pieces.
+    const gradientShards = int("gradient-shards", values["gradient-shards"]) ??
+      (resolved === "wasm" ? DEFAULT_GRADIENT_SHARDS : 1);
+    if (workers > gradientShards) {
+      console.error(
+        `train: --workers ${workers} > --gradient-shards ${gradientShards}: ` +
+          `using ${gradientShards} workers (one shard is the smallest piece of work)`,
+      );
+      workers = gradientShards;
+    }
     const info = await setupBackend(workers > 1 ? "cpu" : resolved, { quiet: true });
     const backendLabel = workers > 1
       ? `wasm (${workers} Deno workers, single-threaded SIMD each)`
       : `${info.name}${info.adapter ? ` (${info.adapter})` : ""}`;
     console.error(
       `train: backend ${backendLabel}; ${epochs} epochs, batch ${batchSize}, seed ${seed}`,
+    );
+    console.error(
+      `train: using ${workers} worker${workers === 1 ? "" : "s"} on a machine with ${cores} ` +
+        `CPU core${cores === 1 ? "" : "s"}` +
+        (values.workers === undefined ? " (default: one per core on WASM; --workers N)" : ""),
+    );
+    console.error(
+      `train: lr ${learningRate}, decay ${decay}, schedule ${
+        schedule.name === "none"
+          ? "none"
+          : `warmup-cosine (warm-up ${schedule.warmupEpochs} epochs, floor ${schedule.floor})`
+      }, early stopping ${
+        earlyStopping.patience > 0
+          ? `patience ${earlyStopping.patience}, min delta ${earlyStopping.minDelta}`
+          : "off"
+      }`,
     );
     if (!values.fresh) {
       const ck = await Deno.stat(`${values.out}/checkpoint.bin`).catch(() => null);
@@ -124,7 +210,10 @@ if (import.meta.main) {
       epochs,
       batchSize,
       learningRate,
-      decay: profile.train.decay,
+      decay,
+      schedule,
+      earlyStopping,
+      gradientShards,
       seed,
       workers,
       resume: !values.fresh,
@@ -132,6 +221,9 @@ if (import.meta.main) {
     });
     if (result.startEpoch > 1) {
       console.error(`train: resumed from the checkpoint at epoch ${result.startEpoch - 1}`);
+    }
+    if (result.stoppedEpoch !== null) {
+      console.error(`train: early stopping after epoch ${result.stoppedEpoch}`);
     }
     const last = result.history[result.history.length - 1];
     console.log(

@@ -45,6 +45,8 @@ Deno.test("deno task train writes a run, resumes it, and deno task evaluate make
     ];
     const a = await run("train.ts", [...common, "--epochs", "1", "--profile", "smoke"]);
     assert.equal(a.code, 0, a.err);
+    assert.match(a.err, /using 1 worker on a machine with \d+ CPU cores?/);
+    assert.match(a.err, /schedule warmup-cosine \(warm-up 1 epochs, floor 0\.05\)/);
     for (
       const f of [
         "history.csv",

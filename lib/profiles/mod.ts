@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import type { EarlyStopping, LrScheduleSettings } from "../train/schedule.ts";
 import { parseProfile, type Profile } from "../types/mod.ts";
 
 /** Settings of one profile. */
@@ -32,6 +33,10 @@ export interface ProfileSettings {
     learningRate: number;
     /** Keras-style decay per step: lr_t = lr / (1 + decay * step) (paper: 1e-4). */
     decay: number;
+    /** Learning-rate schedule on top of the decay (lib/train/schedule.ts; paper: none). */
+    schedule: LrScheduleSettings;
+    /** Early stopping on the validation loss (patience 0: off; paper: off). */
+    earlyStopping: EarlyStopping;
     seed: number;
   };
   interpret: {
@@ -54,23 +59,51 @@ export interface ProfileSettings {
  */
 export const QUICK_LEARNING_RATE = 1e-3;
 
+/** Learning-rate schedule of the short profiles (see QUICK_LEARNING_RATE for the measurements). */
+export const QUICK_SCHEDULE: LrScheduleSettings = {
+  name: "warmup-cosine",
+  warmupEpochs: 1,
+  floor: 0.05,
+};
+
+/** Early stopping of the short profiles. */
+export const QUICK_EARLY_STOPPING: EarlyStopping = { patience: 3, minDelta: 1e-3 };
+
+const SHORT_TRAIN = {
+  batchSize: 50,
+  learningRate: QUICK_LEARNING_RATE,
+  decay: 0,
+  schedule: QUICK_SCHEDULE,
+  earlyStopping: QUICK_EARLY_STOPPING,
+  seed: 1,
+};
+
 const PROFILES: Record<Profile, ProfileSettings> = {
   smoke: {
     name: "smoke",
     simulate: { clusters: 60, seed: 1, los: true },
-    train: { epochs: 3, batchSize: 50, learningRate: QUICK_LEARNING_RATE, decay: 1e-4, seed: 1 },
+    train: { epochs: 3, ...SHORT_TRAIN },
     interpret: { maskStride: 12, clustersShown: 4 },
   },
   quick: {
     name: "quick",
     simulate: { clusters: null, seed: 1, los: true },
-    train: { epochs: 8, batchSize: 50, learningRate: QUICK_LEARNING_RATE, decay: 1e-4, seed: 1 },
+    train: { epochs: 8, ...SHORT_TRAIN },
     interpret: { maskStride: 4, clustersShown: 4 },
   },
   paper: {
     name: "paper",
     simulate: { clusters: null, seed: 1, los: true },
-    train: { epochs: 1000, batchSize: 50, learningRate: 0.01, decay: 1e-4, seed: 1 },
+    // The paper's RMSprop exactly: no schedule beyond Keras' decay, no early stopping.
+    train: {
+      epochs: 1000,
+      batchSize: 50,
+      learningRate: 0.01,
+      decay: 1e-4,
+      schedule: { name: "none" },
+      earlyStopping: { patience: 0 },
+      seed: 1,
+    },
     interpret: { maskStride: 1, clustersShown: 4 },
   },
 };

@@ -31,6 +31,12 @@ export interface CheckpointMeta {
   history: Record<string, number>[];
   /** The input scaling (re-used on resume). */
   scaling: unknown;
+  /**
+   * The learning-rate schedule resolved to update counts (schedule.ts), kept
+   * so that a resumed run follows the same curve. Absent in checkpoints made
+   * before schedules existed (no schedule).
+   */
+  lrSchedule?: unknown;
 }
 
 /** A checkpoint in memory. */

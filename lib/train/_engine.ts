@@ -2,20 +2,43 @@
  * Where gradients are computed: in this process on the active tfjs backend
  * (`LocalEngine`), or split over Deno workers that each run their own
  * single-threaded WASM backend (`ParallelEngine`). Both return the gradient
- * summed over the batch, so the caller's average equals single-process
- * training on the full batch. Private to lib/train.
+ * summed over the batch. The batch is cut into a fixed number of shards whose
+ * gradients are added in a fixed pairwise tree (_runner.ts), and dropout
+ * masks are drawn per image, so on WASM the result is the same to the bit
+ * for 1, 2 or any number of workers (LocalEngine on WASM included).
+ * Private to lib/train.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, type ModelOptions } from "../model/mod.ts";
 import type { NetworkKind, Split } from "../types/mod.ts";
-import { ModelRunner, type SplitArrays } from "./_runner.ts";
+import { dyadicCover, ModelRunner, shardRange, type SplitArrays, treeRoot } from "./_runner.ts";
 import type { WorkerReply, WorkerRequest } from "./_worker.ts";
+
+/** Throws a RangeError unless `n` is a power of two from 1 to 1024. */
+export function checkShardCount(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 1024 || (n & (n - 1)) !== 0) {
+    throw new RangeError(
+      `Cannot train: gradientShards must be a power of two from 1 to 1024, got ${n}`,
+    );
+  }
+  return n;
+}
+
+/** The image lists of the `shardCount` shards of batch `idx`. */
+function cutShards(idx: Int32Array, shardCount: number): Int32Array[] {
+  return Array.from({ length: shardCount }, (_, j) => {
+    const [a, b] = shardRange(j, shardCount, idx.length);
+    return idx.slice(a, b);
+  });
+}
 
 /** Computes summed gradients and predictions for given weights. */
 export interface Engine {
   readonly workers: number;
+  /** Shards per batch (power of two); fixes the order of the gradient sums. */
+  readonly shardCount: number;
   /** Loss and gradient summed over the train images `idx`. */
   gradients(
     params: Float32Array,
@@ -32,17 +55,31 @@ export interface Engine {
 /** Single process, on whatever tfjs backend is active. */
 export class LocalEngine implements Engine {
   readonly workers = 1;
+  readonly shardCount: number;
   readonly runner: ModelRunner;
   readonly #splits: Record<Split, SplitArrays>;
 
-  constructor(runner: ModelRunner, splits: Record<Split, SplitArrays>) {
+  constructor(
+    runner: ModelRunner,
+    splits: Record<Split, SplitArrays>,
+    shardCount: number,
+  ) {
     this.runner = runner;
     this.#splits = splits;
+    this.shardCount = checkShardCount(shardCount);
   }
 
-  gradients(params: Float32Array, idx: Int32Array, seed: number) {
+  async gradients(params: Float32Array, idx: Int32Array, seed: number) {
     this.runner.setParams(params);
-    return this.runner.gradSum(this.#splits.train, idx, seed);
+    const r = await this.runner.gradNodes(this.#splits.train, {
+      shards: cutShards(idx, this.shardCount),
+      firstShard: 0,
+      nodes: [{ lo: 0, size: this.shardCount }],
+      seed,
+    });
+    let lossSum = 0;
+    for (const l of r.lossSums) lossSum += l;
+    return { lossSum, grads: r.nodes[0] ?? new Float32Array(this.runner.nParams) };
   }
 
   predict(params: Float32Array, split: Split) {
@@ -102,32 +139,45 @@ class WorkerHandle {
  */
 export class ParallelEngine implements Engine {
   readonly workers: number;
+  readonly shardCount: number;
   readonly #handles: WorkerHandle[];
   readonly #sizes: Record<Split, number>;
+  #nParams = 0;
 
-  private constructor(handles: WorkerHandle[], sizes: Record<Split, number>) {
+  private constructor(
+    handles: WorkerHandle[],
+    sizes: Record<Split, number>,
+    shardCount: number,
+  ) {
     this.#handles = handles;
     this.workers = handles.length;
     this.#sizes = sizes;
+    this.shardCount = shardCount;
   }
 
-  /** Start `n` workers and build the model in each. */
+  /**
+   * Start `n` workers and build the model in each. Gradients use at most
+   * `shardCount` of them (one shard is the smallest piece of work).
+   */
   static async start(
     n: number,
     kind: NetworkKind,
     modelOptions: ModelOptions,
     splits: Record<Split, SplitArrays>,
+    shardCount: number,
   ): Promise<ParallelEngine> {
+    checkShardCount(shardCount);
     const handles = Array.from({ length: n }, (_, i) => new WorkerHandle(i));
     const engine = new ParallelEngine(handles, {
       train: splits.train.n,
       val: splits.val.n,
       test: splits.test.n,
-    });
+    }, shardCount);
     try {
-      await Promise.all(
+      const ready = await Promise.all(
         handles.map((h) => h.request({ type: "init", kind, modelOptions, splits })),
       );
+      engine.#nParams = ready[0].type === "ready" ? ready[0].nParams : 0;
     } catch (e) {
       await engine.close();
       throw e;
@@ -136,29 +186,31 @@ export class ParallelEngine implements Engine {
   }
 
   async gradients(params: Float32Array, idx: Int32Array, seed: number) {
-    const n = this.workers;
-    const parts = Array.from({ length: n }, (_, k) => {
-      const lo = Math.floor((k * idx.length) / n);
-      const hi = Math.floor(((k + 1) * idx.length) / n);
-      return idx.slice(lo, hi);
-    });
-    const replies = await Promise.all(parts.map((part, k) => {
-      if (part.length === 0) return Promise.resolve(undefined);
+    const S = this.shardCount;
+    const n = Math.min(this.workers, S);
+    const shards = cutShards(idx, S);
+    const replies = await Promise.all(Array.from({ length: n }, (_, k) => {
+      // Worker k: shards [lo, hi), returned as the aligned tree nodes covering them.
+      const lo = Math.floor((k * S) / n);
+      const hi = Math.floor(((k + 1) * S) / n);
+      const nodes = dyadicCover(lo, hi);
       const p = params.slice();
       return this.#handles[k].request(
-        { type: "grad", params: p, idx: part, seed: seed + 104729 * k },
+        // One seed for all: dropout masks are drawn per image from it (_runner.ts).
+        { type: "grad", params: p, shards: shards.slice(lo, hi), firstShard: lo, nodes, seed },
         [p.buffer],
-      );
+      ).then((r) => ({ r, lo, nodes }));
     }));
-    let lossSum = 0;
-    let grads: Float32Array | undefined;
-    for (const r of replies) {
-      if (!r || r.type !== "grad") continue;
-      lossSum += r.lossSum;
-      if (!grads) grads = r.grads;
-      else for (let i = 0; i < grads.length; i++) grads[i] += r.grads[i];
+    const values = new Map<string, Float32Array | null>();
+    const lossSums = new Array<number>(S).fill(0);
+    for (const { r, lo, nodes } of replies) {
+      if (r.type !== "grad") throw new Error("Training worker: unexpected reply (internal error)");
+      nodes.forEach((node, i) => values.set(`${node.lo}/${node.size}`, r.nodes[i]));
+      r.lossSums.forEach((l, j) => (lossSums[lo + j] = l));
     }
-    return { lossSum, grads: grads! };
+    let lossSum = 0;
+    for (const l of lossSums) lossSum += l;
+    return { lossSum, grads: treeRoot(values, S) ?? new Float32Array(this.#nParams) };
   }
 
   async predict(params: Float32Array, split: Split) {

@@ -8,9 +8,74 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset/load_dataset.ts";
+import { Rng } from "../random/mod.ts";
 
 /** (ln 10)^2: the MSLE of eq. (11), natural log, per squared error of the log10 target. */
 export const MSLE_PER_SQUARED_LOG10 = Math.LN10 * Math.LN10;
+
+/**
+ * Fixed-shape gradient sums. A batch of b images is cut into `shardCount`
+ * contiguous shards, shard j holding positions floor(j b / S) to
+ * floor((j + 1) b / S) - 1 (S a power of two), and the shards' summed
+ * gradients are added up the fixed pairwise tree over 0..S-1:
+ * node (lo, size) = node (lo, size / 2) + node (lo + size / 2, size / 2).
+ * Float addition is not associative, so the tree, not the workers, fixes the
+ * order of every sum: a worker given a run of shards computes the aligned
+ * tree nodes that cover it ({@linkcode dyadicCover}) and the caller completes
+ * the tree, and the result is the same to the bit for any number of workers
+ * on the same backend. (RMSprop divides each gradient by its own running
+ * RMS, so rounding-level differences in near-zero gradients would otherwise
+ * become full-size updates and the runs would drift apart within a few steps.)
+ */
+export interface TreeNode {
+  /** First shard of the node. */
+  lo: number;
+  /** Shards in the node, a power of two; lo is a multiple of it. */
+  size: number;
+}
+
+/** Positions [start, end) of shard `j` of `shardCount` in a batch of `batch` images. */
+export function shardRange(j: number, shardCount: number, batch: number): [number, number] {
+  return [Math.floor((j * batch) / shardCount), Math.floor(((j + 1) * batch) / shardCount)];
+}
+
+/** The aligned tree nodes that exactly cover shards [lo, hi), largest first from lo. */
+export function dyadicCover(lo: number, hi: number): TreeNode[] {
+  const out: TreeNode[] = [];
+  while (lo < hi) {
+    let size = 1;
+    while (lo % (size * 2) === 0 && lo + size * 2 <= hi) size *= 2;
+    out.push({ lo, size });
+    lo += size;
+  }
+  return out;
+}
+
+/** a + b in float32, element by element (`null`: a node of empty shards). */
+export function addGrads(a: Float32Array | null, b: Float32Array | null): Float32Array | null {
+  if (!a) return b;
+  if (!b) return a;
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+  return a;
+}
+
+/**
+ * The root of the tree over `shardCount` shards from the values of nodes that
+ * cover it (keys `${lo}/${size}`), adding in tree order.
+ */
+export function treeRoot(
+  nodes: Map<string, Float32Array | null>,
+  shardCount: number,
+): Float32Array | null {
+  const value = (lo: number, size: number): Float32Array | null => {
+    const key = `${lo}/${size}`;
+    if (nodes.has(key)) return nodes.get(key)!;
+    if (size === 1) throw new RangeError(`Cannot sum gradients: shard ${lo} is missing`);
+    const h = size / 2;
+    return addGrads(value(lo, h), value(lo + h, h));
+  };
+  return value(0, shardCount);
+}
 
 /** One split, scaled and ready for the network. */
 export interface SplitArrays {
@@ -28,7 +93,8 @@ export class ModelRunner {
   readonly vars: tf.Variable[];
   readonly sizes: number[];
   readonly nParams: number;
-  readonly #dropouts: { seed?: number }[];
+  readonly #dropoutRates: number[];
+  #masks: Float32Array[] | undefined;
 
   constructor(model: tf.LayersModel) {
     if (model.nonTrainableWeights.length > 0) {
@@ -40,11 +106,47 @@ export class ModelRunner {
     this.vars = model.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
     this.sizes = this.vars.map((v) => v.size);
     this.nParams = this.sizes.reduce((a, b) => a + b, 0);
-    // tfjs' Dropout reads `this.seed` at every call, and a fixed seed gives the
-    // same mask at every step; we set a fresh, reproducible seed per step.
-    this.#dropouts = model.layers.filter((l) => l.getClassName() === "Dropout") as unknown as {
-      seed?: number;
-    }[];
+    // Dropout masks drawn per example, not per batch: the mask of train image i
+    // at a step depends only on the step's seed, i and the layer, so a batch
+    // split over any number of workers sees the same masks as one process.
+    // tfjs' own Dropout draws one mask for the whole batch from a layer seed;
+    // here each Dropout layer's `call` multiplies by the mask we build instead.
+    const layers = model.layers.filter((l) => l.getClassName() === "Dropout");
+    this.#dropoutRates = layers.map((l) => (l as unknown as { rate: number }).rate);
+    layers.forEach((layer, k) => {
+      (layer as unknown as { call: unknown }).call = (
+        inputs: tf.Tensor | tf.Tensor[],
+        kwargs: { training?: boolean },
+      ) =>
+        tf.tidy(() => {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          const mask = this.#masks?.[k];
+          if (!kwargs.training || !mask) return x;
+          const m = tf.tensor(mask, x.shape, "float32");
+          return tf.mul(x, m);
+        });
+    });
+  }
+
+  /**
+   * Per-example dropout multipliers (0 or 1 / (1 - rate)) of every Dropout
+   * layer for the train images `idx` at the step seeded by `dropoutSeed`;
+   * `units` are the layers' input widths, read from the model.
+   */
+  #makeMasks(idx: ArrayLike<number>, dropoutSeed: number): Float32Array[] {
+    const layers = this.model.layers.filter((l) => l.getClassName() === "Dropout");
+    const step = new Rng(dropoutSeed);
+    return layers.map((layer, k) => {
+      const units = (layer.outputShape as number[])[1];
+      const rate = this.#dropoutRates[k];
+      const keep = 1 - rate;
+      const out = new Float32Array(idx.length * units);
+      for (let b = 0; b < idx.length; b++) {
+        const rng = step.fork(idx[b] + 1).fork(k + 1);
+        for (let u = 0; u < units; u++) out[b * units + u] = rng.random() < keep ? 1 / keep : 0;
+      }
+      return out;
+    });
   }
 
   /**
@@ -92,36 +194,104 @@ export class ModelRunner {
   /**
    * The loss summed over the images `idx` (MSLE of eq. 11 per image, natural
    * log) and its gradient, summed too, as one flat vector. `dropoutSeed` seeds
-   * this step's dropout masks.
+   * this step's dropout masks, which are drawn per image (see the constructor),
+   * so the sum over a batch does not depend on how the batch is split.
    */
   async gradSum(
     data: SplitArrays,
     idx: ArrayLike<number>,
     dropoutSeed: number,
   ): Promise<{ lossSum: number; grads: Float32Array }> {
-    this.#dropouts.forEach((d, k) => (d.seed = (dropoutSeed + 7919 * (k + 1)) % 2147483647));
+    const r = await this.gradNodes(data, {
+      shards: [idx],
+      firstShard: 0,
+      nodes: [{ lo: 0, size: 1 }],
+      seed: dropoutSeed,
+    });
+    return { lossSum: r.lossSums[0], grads: r.nodes[0] ?? new Float32Array(this.nParams) };
+  }
+
+  /** Loss (a number) and per-variable gradient tensors, summed over `idx`; null for no images. */
+  async #shardGrads(
+    data: SplitArrays,
+    idx: ArrayLike<number>,
+    dropoutSeed: number,
+  ): Promise<{ loss: number; grads: tf.Tensor[] } | null> {
+    if (idx.length === 0) return null;
+    this.#masks = this.#makeMasks(idx, dropoutSeed);
     const xs = this.#inputs(data, idx);
     const yArr = new Float32Array(idx.length);
     for (let k = 0; k < idx.length; k++) yArr[k] = data.targets[idx[k]];
     const y = tf.tensor2d(yArr, [idx.length, 1]);
-    const { value, grads } = tf.variableGrads(() =>
-      tf.tidy(() => {
-        const out = this.model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
-        return tf.mul(tf.sum(tf.squaredDifference(out, y)), MSLE_PER_SQUARED_LOG10) as tf.Scalar;
-      }), this.vars);
-    const flat = new Float32Array(this.nParams);
-    let off = 0;
-    for (const v of this.vars) {
-      const g = grads[v.name];
-      flat.set((await g.data()) as Float32Array, off);
-      off += v.size;
+    try {
+      const { value, grads } = tf.variableGrads(() =>
+        tf.tidy(() => {
+          const out = this.model.apply(xs.length === 1 ? xs[0] : xs, {
+            training: true,
+          }) as tf.Tensor;
+          return tf.mul(tf.sum(tf.squaredDifference(out, y)), MSLE_PER_SQUARED_LOG10) as tf.Scalar;
+        }), this.vars);
+      const loss = (await value.data())[0];
+      value.dispose();
+      return { loss, grads: this.vars.map((v) => grads[v.name]) };
+    } finally {
+      this.#masks = undefined;
+      tf.dispose(xs);
+      y.dispose();
     }
-    const lossSum = (await value.data())[0];
-    value.dispose();
-    tf.dispose(Object.values(grads));
-    tf.dispose(xs);
-    y.dispose();
-    return { lossSum, grads: flat };
+  }
+
+  /**
+   * Summed loss gradients of the tree nodes `nodes` (see {@linkcode TreeNode})
+   * over a batch whose shards `firstShard`, `firstShard + 1`, ... are the
+   * image lists `shards` (the nodes must lie inside them), each as one flat
+   * vector (`null` for a node of empty shards), and the summed loss of each
+   * shard. Sums inside a node follow the tree, on this backend.
+   */
+  async gradNodes(
+    data: SplitArrays,
+    req: { shards: ArrayLike<number>[]; firstShard: number; nodes: TreeNode[]; seed: number },
+  ): Promise<{ lossSums: number[]; nodes: (Float32Array | null)[] }> {
+    const lossSums = new Array<number>(req.shards.length).fill(0);
+    type G = tf.Tensor[] | null;
+    const add = (a: G, b: G): G => {
+      if (!a) return b;
+      if (!b) return a;
+      const r = a.map((t, i) => tf.add(t, b[i]));
+      tf.dispose([...a, ...b]);
+      return r;
+    };
+    const value = async (lo: number, size: number): Promise<G> => {
+      if (size === 1) {
+        const j = lo - req.firstShard;
+        if (j < 0 || j >= req.shards.length) {
+          throw new RangeError(`Cannot compute gradients: shard ${lo} was not sent`);
+        }
+        const r = await this.#shardGrads(data, req.shards[j], req.seed);
+        if (!r) return null;
+        lossSums[j] = r.loss;
+        return r.grads;
+      }
+      const left = await value(lo, size / 2);
+      return add(left, await value(lo + size / 2, size / 2));
+    };
+    const out: (Float32Array | null)[] = [];
+    for (const n of req.nodes) {
+      const g = await value(n.lo, n.size);
+      if (!g) {
+        out.push(null);
+        continue;
+      }
+      const flat = new Float32Array(this.nParams);
+      let off = 0;
+      for (const t of g) {
+        flat.set((await t.data()) as Float32Array, off);
+        off += t.size;
+      }
+      tf.dispose(g);
+      out.push(flat);
+    }
+    return { lossSums, nodes: out };
   }
 
   /** Network outputs (log10(M/Msun) - 14) for images start..end-1, inference mode. */

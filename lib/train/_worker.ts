@@ -1,7 +1,8 @@
 /**
  * A data-parallel training worker: its own single-threaded WASM backend and a
- * copy of the model; it computes summed loss gradients and predictions on the
- * images it is told to, with the weights it is sent. Private to lib/train.
+ * copy of the model; it computes summed loss gradients (as nodes of the
+ * engine's fixed summation tree, _runner.ts) and predictions on the images it
+ * is told to, with the weights it is sent. Private to lib/train.
  *
  * @module
  */
@@ -9,7 +10,7 @@
 import { setupBackend } from "../backend/mod.ts";
 import { buildModel, type ModelOptions } from "../model/mod.ts";
 import type { NetworkKind, Split } from "../types/mod.ts";
-import { ModelRunner, type SplitArrays } from "./_runner.ts";
+import { ModelRunner, type SplitArrays, type TreeNode } from "./_runner.ts";
 
 /** Messages the main thread sends. */
 export type WorkerRequest =
@@ -19,14 +20,23 @@ export type WorkerRequest =
     modelOptions: ModelOptions;
     splits: Record<Split, SplitArrays>;
   }
-  | { type: "grad"; params: Float32Array; idx: Int32Array; seed: number }
+  | {
+    type: "grad";
+    params: Float32Array;
+    /** Image lists of shards firstShard, firstShard + 1, ... */
+    shards: Int32Array[];
+    firstShard: number;
+    /** Tree nodes to return, covering those shards. */
+    nodes: TreeNode[];
+    seed: number;
+  }
   | { type: "predict"; params: Float32Array; split: Split; start: number; end: number }
   | { type: "memory" };
 
 /** Replies of the worker. */
 export type WorkerReply =
   | { type: "ready"; nParams: number; backend: string }
-  | { type: "grad"; lossSum: number; grads: Float32Array }
+  | { type: "grad"; lossSums: number[]; nodes: (Float32Array | null)[] }
   | { type: "predict"; outputs: Float32Array }
   | { type: "memory"; numTensors: number }
   | { type: "error"; message: string };
@@ -58,8 +68,8 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     if (!runner || !splits) throw new Error("worker used before init");
     runner.setParams(msg.params);
     if (msg.type === "grad") {
-      const { lossSum, grads } = await runner.gradSum(splits.train, msg.idx, msg.seed);
-      reply({ type: "grad", lossSum, grads }, [grads.buffer]);
+      const { lossSums, nodes } = await runner.gradNodes(splits.train, msg);
+      reply({ type: "grad", lossSums, nodes }, nodes.flatMap((n) => (n ? [n.buffer] : [])));
     } else {
       const outputs = await runner.predict(splits[msg.split], msg.start, msg.end);
       reply({ type: "predict", outputs }, [outputs.buffer]);

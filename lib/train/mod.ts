@@ -20,3 +20,4 @@ export * from "./scaling.ts";
 export * from "./rmsprop.ts";
 export * from "./train_network.ts";
 export * from "./trained_model.ts";
+export * from "./schedule.ts";

@@ -11,8 +11,12 @@
  * Source: keras/optimizers.py, class RMSprop, Keras 2.2.4. (tfjs' own
  * RMSPropOptimizer puts epsilon inside the square root and has no decay.)
  *
+ * An optional `schedule` (lib/train/schedule.ts) multiplies lr_t by a factor
+ * f(t), e.g. a warm-up and cosine decay; without one this is Keras 2 exactly.
+ *
  * @module
  */
+import { checkLrSchedule, learningRateAt, type LrSchedule } from "./schedule.ts";
 
 /** Options of {@linkcode KerasRmsprop}. */
 export interface RmspropOptions {
@@ -24,6 +28,8 @@ export interface RmspropOptions {
   rho?: number;
   /** Added to the root-mean-square. Default 1e-7. */
   epsilon?: number;
+  /** Factor f(t) applied on top of the decay (schedule.ts). Default `{ name: "none" }`. */
+  schedule?: LrSchedule;
 }
 
 /** The serialisable state of a {@linkcode KerasRmsprop}. */
@@ -40,6 +46,7 @@ export class KerasRmsprop {
   readonly decay: number;
   readonly rho: number;
   readonly epsilon: number;
+  readonly schedule: LrSchedule;
   iterations = 0;
   meanSquare: Float32Array;
 
@@ -49,6 +56,7 @@ export class KerasRmsprop {
     this.decay = options.decay ?? 0;
     this.rho = options.rho ?? 0.9;
     this.epsilon = options.epsilon ?? 1e-7;
+    this.schedule = checkLrSchedule(options.schedule ?? { name: "none" });
     if (!(this.learningRate > 0)) {
       throw new RangeError(
         `Cannot make RMSprop: learningRate must be > 0, got ${this.learningRate}`,
@@ -60,9 +68,13 @@ export class KerasRmsprop {
     this.meanSquare = new Float32Array(nParams);
   }
 
-  /** The learning rate the next update will use: lr / (1 + decay * iterations). */
+  /** The learning rate the next update will use: lr * f(iterations) / (1 + decay * iterations). */
   currentLearningRate(): number {
-    return this.learningRate / (1 + this.decay * this.iterations);
+    return learningRateAt(this.iterations, {
+      learningRate: this.learningRate,
+      decay: this.decay,
+      schedule: this.schedule,
+    });
   }
 
   /** Apply one update to `params` in place, given the gradient of the loss. */

@@ -49,6 +49,7 @@ Deno.test("a run stopped after 2 epochs resumes at epoch 3 and matches an uninte
     "lr",
     "seconds",
     "images_per_s",
+    "epochs_without_improvement",
   ]);
   assert.equal(hist.length, 3);
   await assert.rejects(
@@ -65,6 +66,95 @@ Deno.test("a run stopped after 2 epochs resumes at epoch 3 and matches an uninte
   );
 });
 
+Deno.test("a warmup-cosine run interrupted after epoch 2 resumes on the same learning-rate curve", async () => {
+  const settings = {
+    epochs: 3,
+    batchSize: 4,
+    learningRate: 1e-3,
+    decay: 0,
+    schedule: { name: "warmup-cosine", warmupEpochs: 1, floor: 0.1 } as const,
+    silent: true,
+  };
+  const out = join(root, "sched");
+  await assert.rejects(
+    () =>
+      trainNetwork(ds, {
+        ...settings,
+        outDir: out,
+        onEpoch: (r) => {
+          if (r.epoch === 2) throw new Error("killed after epoch 2");
+        },
+      }),
+    /killed after epoch 2/,
+  );
+  const resumed = await trainNetwork(ds, { ...settings, outDir: out });
+  assert.equal(resumed.startEpoch, 3);
+  const straight = await trainNetwork(ds, { ...settings, outDir: join(root, "sched_straight") });
+  assert.deepEqual(resumed.history.map((r) => r.lr), straight.history.map((r) => r.lr));
+  assert.deepEqual(resumed.history.map((r) => r.val_loss), straight.history.map((r) => r.val_loss));
+  // The lr column by hand: S = ceil(train / 4) updates per epoch, W = S, T = 3 S; after
+  // epoch 1 the next update is t = S: f = 1; after epoch 2, t = 2S: p = 1/2, f = 0.55;
+  // after epoch 3, t = T: the floor 0.1.
+  const nTrain = ds.splits.train.n;
+  const steps = Math.ceil(nTrain / 4);
+  const lr = straight.history.map((r) => r.lr);
+  assert.ok(Math.abs(lr[0] - 1e-3) < 1e-15, `${lr[0]}`);
+  assert.ok(Math.abs(lr[1] - 0.55e-3) < 1e-15, `${lr[1]}`);
+  assert.ok(Math.abs(lr[2] - 1e-4) < 1e-15, `${lr[2]}`);
+  const tj = JSON.parse(await Deno.readTextFile(join(out, "training.json")));
+  assert.deepEqual(
+    [tj.optimizer.lrSchedule.warmupSteps, tj.optimizer.lrSchedule.totalSteps],
+    [steps, 3 * steps],
+  );
+  // Asking for more epochs continues at the floor: T stays the first run's.
+  const more = await trainNetwork(ds, { ...settings, epochs: 4, outDir: out });
+  assert.ok(Math.abs(more.history[3].lr - 1e-4) < 1e-15, `${more.history[3].lr}`);
+  // Another schedule cannot resume this run.
+  await assert.rejects(
+    () => trainNetwork(ds, { ...settings, epochs: 5, schedule: { name: "none" }, outDir: out }),
+    /made with lrSchedule = .*warmup-cosine.*this run has .*none/,
+  );
+});
+
+Deno.test("early stopping ends training at the scripted epoch, records it, and a rerun does not train on", async () => {
+  // minDelta 1e9: only epoch 1 (best = Infinity before it) counts as an improvement,
+  // so with patience 2 training stops after epoch 3 whatever the losses are.
+  const settings = {
+    epochs: 6,
+    batchSize: 4,
+    learningRate: 1e-3,
+    earlyStopping: { patience: 2, minDelta: 1e9 },
+    silent: true,
+  };
+  const out = join(root, "early");
+  const res = await trainNetwork(ds, { ...settings, outDir: out });
+  assert.equal(res.stoppedEpoch, 3);
+  assert.deepEqual(res.history.map((r) => r.epochs_without_improvement), [0, 1, 2]);
+  const tj = JSON.parse(await Deno.readTextFile(join(out, "training.json")));
+  assert.deepEqual(tj.earlyStopping, {
+    patience: 2,
+    minDelta: 1e9,
+    monitor: "val_loss",
+    stoppedEpoch: 3,
+  });
+  assert.equal(tj.epochsCompleted, 3);
+  const hist = await readCsv(join(out, "history.csv"));
+  assert.deepEqual(hist.map((r) => r.epochs_without_improvement), [0, 1, 2]);
+  const again = await trainNetwork(ds, { ...settings, outDir: out });
+  assert.equal(again.startEpoch, 4);
+  assert.equal(again.history.length, 3);
+  assert.equal(again.stoppedEpoch, 3);
+  // Turning early stopping off continues the run.
+  const on = await trainNetwork(ds, {
+    ...settings,
+    epochs: 4,
+    earlyStopping: { patience: 0 },
+    outDir: out,
+  });
+  assert.equal(on.history.length, 4);
+  assert.equal(on.stoppedEpoch, null);
+});
+
 Deno.test("trainNetwork() rejects bad settings before training", async () => {
   await assert.rejects(
     () => trainNetwork(ds, { outDir: join(root, "x"), epochs: 0 }),
@@ -73,6 +163,23 @@ Deno.test("trainNetwork() rejects bad settings before training", async () => {
   await assert.rejects(
     () => trainNetwork(ds, { outDir: join(root, "x"), epochs: 1, workers: 0 }),
     /workers must be/,
+  );
+  await assert.rejects(
+    () => trainNetwork(ds, { outDir: join(root, "x"), epochs: 1, gradientShards: 3 }),
+    /gradientShards must be a power of two/,
+  );
+  await assert.rejects(
+    () =>
+      trainNetwork(ds, {
+        outDir: join(root, "x"),
+        epochs: 2,
+        schedule: { name: "warmup-cosine", warmupEpochs: 3, floor: 0 },
+      }),
+    /warmupEpochs must be in \[0, epochs = 2\], got 3/,
+  );
+  await assert.rejects(
+    () => trainNetwork(ds, { outDir: join(root, "x"), epochs: 1, earlyStopping: { patience: -1 } }),
+    /patience must be an integer >= 0/,
   );
   await Deno.remove(root, { recursive: true });
 });
