@@ -78,7 +78,7 @@ export interface DrawVikhlinin06Options {
  *   `coolCoreFraction` (default 0.3, the mass-selected cool-core fraction
  *   of Andrade-Santos et al. 2017, ApJ 843, 76 and Rossetti et al. 2017,
  *   MNRAS 468, 1917) a cool core: a cusp alpha ~ U(0.5, 1.0) and a second,
- *   compact component n02/n0 = 10^U(0.3, 1.0), rc2 ~ U(0.02, 0.05) r500,
+ *   compact component n02/n0 = 10^U(1.0, 1.8), rc2 ~ U(0.02, 0.05) r500,
  *   beta2 = 1; otherwise a flat, high-entropy core, alpha ~ U(0, 0.2).
  *   Core radii rc = 0.15 r500 x 10^N(0, 0.12) in both classes: AGN heating
  *   and mergers leave cores of every size (McCarthy et al. 2017 for BAHAMAS;
@@ -107,7 +107,7 @@ export function drawVikhlinin06Params(
     eps: rng.uniform(2.8, 3.2),
     gamma: 3,
     alpha: coolCore ? rng.uniform(0.8, 1.5) : rng.uniform(0, 0.2),
-    n02OverN0: coolCore ? Math.pow(10, rng.uniform(0.7, 1.3)) : 0,
+    n02OverN0: coolCore ? Math.pow(10, rng.uniform(1.0, 1.8)) : 0,
     rc2Mpc: rng.uniform(0.02, 0.05) * r500Mpc,
     beta2: 1,
     coolCore,

@@ -17,3 +17,4 @@ export * from "./integrated.ts";
 export * from "./measure.ts";
 export * from "./report.ts";
 export * from "./scaling_relation.ts";
+export * from "./core_ring_check.ts";

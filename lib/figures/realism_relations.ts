@@ -1,0 +1,145 @@
+/**
+ * The realism figure: the mock's scaling relations (one point per image of
+ * the measured sample, the mock's power-law fit as a solid line) with the
+ * published relations overlaid (dashed), one panel per relation, from the
+ * `curves` of a realism report (`deno task realism`, `realism.json`).
+ *
+ * @module
+ */
+import { round, VEGA_LITE_SCHEMA } from "./_common.ts";
+import type { TopLevelSpec } from "./render.ts";
+
+/** One relation of a realism report (the shape of `RealismReport["curves"][number]`). */
+export interface RealismCurve {
+  id: string;
+  xLabel: string;
+  yLabel: string;
+  points: { lx: number; ly: number }[];
+  fit: { slope: number; intercept: number; pivot: number };
+  published?: {
+    slope: number;
+    intercept: number;
+    pivot: number;
+    lxRange: [number, number];
+    source: string;
+  };
+}
+
+/** Options of {@linkcode realismRelationsFigure}. */
+export interface RealismFigureOptions {
+  /** Most points drawn per panel (evenly thinned). Default 1500. */
+  maxPoints?: number;
+  /** Panel width and height in pixels. Default 260 x 240. */
+  width?: number;
+  height?: number;
+}
+
+function line(
+  f: { slope: number; intercept: number; pivot: number },
+  lx: [number, number],
+  label: string,
+) {
+  const lp = Math.log10(f.pivot);
+  return lx.map((x) => ({
+    lx: round(x, 4),
+    ly: round(f.intercept + f.slope * (x - lp), 4),
+    label,
+  }));
+}
+
+/**
+ * Build the figure.
+ *
+ * @example
+ * ```ts
+ * import { realismRelationsFigure } from "./realism_relations.ts";
+ * const spec = realismRelationsFigure([{
+ *   id: "y", xLabel: "log M", yLabel: "log Y",
+ *   points: [{ lx: 14, ly: -5 }, { lx: 15, ly: -3.3 }],
+ *   fit: { slope: 1.7, intercept: -4, pivot: 6e14 },
+ * }]);
+ * if (!("hconcat" in spec)) throw new Error("one panel per relation");
+ * ```
+ */
+export function realismRelationsFigure(
+  curves: RealismCurve[],
+  options: RealismFigureOptions = {},
+): TopLevelSpec {
+  if (curves.length === 0) {
+    throw new RangeError("Cannot draw the realism figure: the report holds no relations");
+  }
+  const maxPoints = options.maxPoints ?? 1500;
+  const width = options.width ?? 260;
+  const height = options.height ?? 240;
+  const panels = curves.map((c) => {
+    const finite = c.points.filter((p) => Number.isFinite(p.lx) && Number.isFinite(p.ly));
+    if (finite.length === 0) {
+      throw new RangeError(`Cannot draw the realism figure: relation ${c.id} has no points`);
+    }
+    const step = Math.max(1, Math.ceil(finite.length / maxPoints));
+    const pts = finite.filter((_, i) => i % step === 0).map((p) => ({
+      lx: round(p.lx, 4),
+      ly: round(p.ly, 4),
+    }));
+    const xs = finite.map((p) => p.lx);
+    const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
+    const lines = [...line(c.fit, range, "this mock (fit)")];
+    if (c.published) lines.push(...line(c.published, c.published.lxRange, c.published.source));
+    return {
+      title: c.id,
+      width,
+      height,
+      layer: [
+        {
+          data: { values: pts },
+          mark: { type: "point" as const, filled: true, size: 6, opacity: 0.25, color: "#4c78a8" },
+          encoding: {
+            x: {
+              field: "lx",
+              type: "quantitative" as const,
+              title: c.xLabel,
+              scale: { zero: false },
+            },
+            y: {
+              field: "ly",
+              type: "quantitative" as const,
+              title: c.yLabel,
+              scale: { zero: false },
+            },
+          },
+        },
+        {
+          data: { values: lines },
+          mark: { type: "line" as const, strokeWidth: 2 },
+          encoding: {
+            x: { field: "lx", type: "quantitative" as const },
+            y: { field: "ly", type: "quantitative" as const },
+            color: {
+              field: "label",
+              type: "nominal" as const,
+              title: "relation",
+              legend: {
+                orient: "bottom" as const,
+                direction: "vertical" as const,
+                labelLimit: 260,
+              },
+            },
+            strokeDash: {
+              field: "label",
+              type: "nominal" as const,
+              legend: null,
+            },
+          },
+        },
+      ],
+      resolve: { scale: { color: "independent" as const, strokeDash: "independent" as const } },
+    };
+  });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    description:
+      "The mock's scaling relations (points: images of the noiseless sample; solid: power-law fit) " +
+      "beside published relations (dashed).",
+    hconcat: panels,
+  } as TopLevelSpec;
+}
