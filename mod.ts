@@ -33,5 +33,6 @@ export * from "./lib/figures/mod.ts";
 export * from "./lib/hdf5/mod.ts";
 export * from "./lib/import/mod.ts";
 export * from "./lib/fits/mod.ts";
+export * from "./lib/predict/mod.ts";
 export * from "./lib/realism/mod.ts";
 export * from "./lib/pipeline/mod.ts";

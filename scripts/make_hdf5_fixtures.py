@@ -47,10 +47,10 @@ H = 0.7
 OMEGA_M = 0.2793
 OMEGA_L = 0.7207
 OMEGA_B = 0.0463
-BOX_MPC_H = 20.0  # comoving Mpc/h
+BOX_MPC_H = 40.0  # comoving Mpc/h
 BOX = BOX_MPC_H / H  # physical Mpc at a = 1
 A = 1.0
-NGROUPS = 6
+NGROUPS = 15
 R_IN = 0.3
 R_OUT = 1.3
 AXES = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [np.sqrt(0.5), -np.sqrt(0.5), 0]])
@@ -85,13 +85,13 @@ def make_universe(rng):
         if ok:
             centres.append(c)
     centres = np.array(centres)
-    m200 = 10 ** np.array([13.3, 13.6, 13.9, 14.1, 14.3, 14.6])  # Msun
+    m200 = 10 ** np.linspace(13.0, 14.8, NGROUPS)  # Msun
     r200 = 1.2 * (m200 / 1e14) ** (1 / 3)  # physical Mpc (label only)
 
     pos, mass, rho, temp, sfr, kind = [], [], [], [], [], []
     # Cluster gas: within R_IN of the centre (3D), hot, some cold, some star-forming.
     for g in range(NGROUPS):
-        n = 300
+        n = 150
         r = R_IN * rng.uniform(0, 1, n) ** (1 / 3) * 0.95
         u = rng.normal(size=(n, 3))
         u /= np.linalg.norm(u, axis=1)[:, None]
@@ -99,16 +99,16 @@ def make_universe(rng):
         mass.append(rng.uniform(0.8e9, 1.2e9, n))
         rho.append(10 ** rng.uniform(13.5, 15.5, n))  # Msun / Mpc^3 physical
         t = 10 ** rng.uniform(6.5, 8, n)
-        t[:20] = 10 ** rng.uniform(4, 4.9, 20)  # cold: Y only
+        t[:10] = 10 ** rng.uniform(4, 4.9, 10)  # cold: Y only
         s = np.zeros(n)
-        s[20:35] = rng.uniform(0.01, 1, 15)  # star-forming but hot: Y only
+        s[10:18] = rng.uniform(0.01, 1, 8)  # star-forming but hot: Y only
         temp.append(t)
         sfr.append(s)
         kind.append(np.zeros(n))
     # Line-of-sight clumps: on a group's projection axis, 4-9 Mpc away (outside 3 r200).
     for g in range(NGROUPS):
         k = g % 4
-        n = 40
+        n = 30
         along = rng.choice([-1, 1]) * rng.uniform(4, 9)
         off = rng.normal(size=(n, 3)) * 0.05
         p = centres[g] + along * AXES[k] + off
@@ -145,18 +145,18 @@ def make_universe(rng):
         temp=np.concatenate(temp),
         sfr=np.concatenate(sfr),
     )
-    # Stars: 80 per group within R_IN, the first 10 of each are wind particles (formation time < 0),
+    # Stars: 40 per group within R_IN, the first 5 of each are wind particles (formation time < 0),
     # plus 100 background stars far from every axis.
     spos, smass, sform = [], [], []
     for g in range(NGROUPS):
-        n = 80
+        n = 40
         r = R_IN * rng.uniform(0, 1, n) ** (1 / 3) * 0.95
         u = rng.normal(size=(n, 3))
         u /= np.linalg.norm(u, axis=1)[:, None]
         spos.append(centres[g] + r[:, None] * u)
         smass.append(10 ** rng.uniform(8, 9.5, n))
         f = rng.uniform(0.1, 0.9, n)
-        f[:10] = -rng.uniform(0.1, 0.9, 10)
+        f[:5] = -rng.uniform(0.1, 0.9, 5)
         sform.append(f)
     sbg = bg[:100] + 0.01
     spos.append(sbg)
@@ -332,7 +332,7 @@ def main():
             json.dump({
                 "source": "scripts/make_hdf5_fixtures.py (h5py " + h5py.__version__ + ", numpy)",
                 "groups": expected(centres, m200, r200, gas, stars, fmt),
-            }, f, indent=1)
+            }, f)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
  * scatter in 10^13.25 < M_true < 10^14.5) and the Fig. 6 bias bins from
  * `RUNSDIR/<network>/predictions.csv` of every network present. Writes
  * `table2.json` (to FILE, default RUNSDIR/table2.json), `table2.md` (ours beside
- * the paper's) and `bias_bins.json` beside it.
+ * the paper's) and `bias_bins.json` beside it; calibrates each run's intervals
+ * (`RUNSDIR/<network>/calibration.json`, from its validation split, when
+ * missing) and writes their test-split coverage to `coverage.json`.
  *
  * @module
  */
@@ -17,6 +19,9 @@ import {
   PAPER_TABLE2,
 } from "../lib/evaluate/mod.ts";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
+import { formatCoverageMarkdown } from "../lib/evaluate/mod.ts";
+import { coverageOfRuns } from "../lib/predict/mod.ts";
+import { setupBackend } from "../lib/backend/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
 const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--out FILE]
@@ -45,8 +50,31 @@ if (import.meta.main) {
       rmsScatterPct: "100 x sample standard deviation of M_pred/M_true - 1 (the paper's rms)",
       rmsAboutZeroPct: "100 sqrt(<(M_pred/M_true - 1)^2>)",
     };
-    await writeJsonAtomic(out, { definitions, table2: ev.table2, paper: PAPER_TABLE2 });
-    const md = formatTable2Markdown(ev.table2);
+    // Calibrated intervals (lib/predict): calibration.json per run from its validation split,
+    // coverage of the test split by cluster (lib/evaluate/coverage.ts).
+    await setupBackend("wasm", { quiet: true });
+    const cov = await coverageOfRuns(runs);
+    for (const [k, why] of Object.entries(cov.skipped)) {
+      console.error(`evaluate: no coverage for ${k}: ${why}`);
+    }
+    await writeJsonAtomic(join(dir, "coverage.json"), {
+      definition: "fraction of each test cluster's projections whose calibrated central interval " +
+        "holds M_true, averaged over clusters; binomialSe = sqrt(p (1 - p) / clusters)",
+      calibratedNow: cov.calibrated,
+      coverage: cov.coverage,
+    });
+    await writeJsonAtomic(out, {
+      definitions,
+      table2: ev.table2,
+      paper: PAPER_TABLE2,
+      coverage: cov.coverage,
+    });
+    let md = formatTable2Markdown(ev.table2);
+    if (Object.keys(cov.coverage).length > 0) {
+      md +=
+        "\nCalibrated intervals, test split, 10^13.25 < M_true < 10^14.5 (coverage by cluster):\n\n" +
+        formatCoverageMarkdown(cov.coverage);
+    }
     await writeFileAtomic(join(dir, "table2.md"), md);
     await writeJsonAtomic(join(dir, "bias_bins.json"), {
       binDex: BIAS_BIN_DEX,

@@ -12,3 +12,4 @@
  * @module
  */
 export * from "./table2.ts";
+export * from "./coverage.ts";

@@ -86,8 +86,8 @@ for (const format of ["tng", "eagle"] as const) {
             close(lbol, e.lbol_erg_s, "bolometric X-ray luminosity");
             close((row.m200_msun as number) * MSUN_G, g.m200_g, "M200 label");
           }
-          // Splits as simulate makes them: 6 clusters -> 4 / 1 / 1.
-          assert.deepEqual(manifest.splitClusters, { train: 4, val: 1, test: 1 });
+          // Splits as simulate makes them: 15 clusters -> 9 / 3 / 3.
+          assert.deepEqual(manifest.splitClusters, { train: 9, val: 3, test: 3 });
         } finally {
           await Deno.remove(out, { recursive: true });
         }
