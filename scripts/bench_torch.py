@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Training throughput of the paper's single-channel CNN in PyTorch (CPU).
+"""Training throughput of the paper's CNNs in PyTorch (CPU).
 
-The same network as lib/model (Yan et al. 2020, Sec. 2.4): 3x3 conv 16/32/64
-with "same" padding and ReLU, each followed by 2x2 stride-2 average pooling,
-flatten, dense 200-100-100-20 with ReLU and 20% dropout between them, one
-linear output; RMSprop (lr 0.01, rho 0.9 as in Keras), batch 50, MSE on the
-target log10(M/Msun) - 14. Inputs are random (throughput only).
+The same networks as lib/model (Yan et al. 2020, Sec. 2.4). Single channel
+(--network single): 3x3 conv 16/32/64 with "same" padding and ReLU, each
+followed by 2x2 stride-2 average pooling, flatten, dense 200-100-100-20 with
+ReLU and 20% dropout between them, one linear output. Multichannel
+(--network multi): four such convolution towers, one per tracer image, their
+flattened features concatenated, dense 200-200-100-100-20 (dropout between)
+and one linear output. RMSprop (lr 0.01, rho 0.9 as in Keras), batch 50, MSE
+on the target log10(M/Msun) - 14. Inputs are random (throughput only).
 
 Prints one JSON line: {"images_per_s": ..., "images_per_cpu_s": ..., ...}, where
 images_per_cpu_s divides by the process's CPU time (all threads), a measure
@@ -20,21 +23,48 @@ import sys
 import time
 
 
-def build(size: int, dropout: float):
+def tower():
     import torch.nn as nn
 
-    feat = (size // 8) * (size // 8) * 64
     return nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2, 2),
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2, 2),
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2, 2),
         nn.Flatten(),
-        nn.Linear(feat, 200), nn.ReLU(), nn.Dropout(dropout),
-        nn.Linear(200, 100), nn.ReLU(), nn.Dropout(dropout),
-        nn.Linear(100, 100), nn.ReLU(), nn.Dropout(dropout),
-        nn.Linear(100, 20), nn.ReLU(),
-        nn.Linear(20, 1),
     )
+
+
+def head(features: int, units, dropout: float):
+    import torch.nn as nn
+
+    layers = []
+    for i, n in enumerate(units):
+        if i > 0:
+            layers.append(nn.Dropout(dropout))
+        layers += [nn.Linear(features, n), nn.ReLU()]
+        features = n
+    layers.append(nn.Linear(features, 1))
+    return nn.Sequential(*layers)
+
+
+def build(size: int, dropout: float, network: str):
+    import torch
+    import torch.nn as nn
+
+    feat = (size // 8) * (size // 8) * 64
+    if network == "single":
+        return nn.Sequential(tower(), head(feat, [200, 100, 100, 20], dropout))
+
+    class Multi(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.towers = nn.ModuleList([tower() for _ in range(4)])
+            self.head = head(4 * feat, [200, 200, 100, 100, 20], dropout)
+
+        def forward(self, xs):
+            return self.head(torch.cat([t(x) for t, x in zip(self.towers, xs)], dim=1))
+
+    return Multi()
 
 
 def main() -> int:
@@ -45,6 +75,8 @@ def main() -> int:
     p.add_argument("--size", type=int, default=120, help="image side in pixels")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--network", choices=["single", "multi"], default="single",
+                   help="single-channel CNN or the four-tower multichannel CNN")
     a = p.parse_args()
     if a.batches < 1 or a.batch_size < 1 or a.size < 8 or a.threads < 1:
         print("bench_torch.py: --batches, --batch-size, --threads must be >= 1 and --size >= 8",
@@ -54,11 +86,13 @@ def main() -> int:
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    model = build(a.size, 0.2)
+    model = build(a.size, 0.2, a.network)
     model.train()
     opt = torch.optim.RMSprop(model.parameters(), lr=0.01, alpha=0.9, eps=1e-7)
     loss_fn = torch.nn.MSELoss()
     x = torch.randn(a.batch_size, 1, a.size, a.size)
+    if a.network == "multi":
+        x = [torch.randn(a.batch_size, 1, a.size, a.size) for _ in range(4)]
     y = torch.randn(a.batch_size, 1) * 0.3
 
     def step():
@@ -83,6 +117,7 @@ def main() -> int:
         "batches": a.batches,
         "batch_size": a.batch_size,
         "threads": torch.get_num_threads(),
+        "network": a.network,
         "torch": torch.__version__,
     }))
     return 0

@@ -1,18 +1,20 @@
 /**
- * Benchmark: training throughput of the paper's single-channel CNN
- * (120 x 120 inputs, batch 50, RMSprop) trained data-parallel on 2 Deno
- * workers, each with its own single-threaded WASM backend. A synthetic
- * contract-format dataset (lib/dataset/testing.ts) is written to a
- * temporary directory; the first epoch is the warm-up and is excluded; the
- * value is training images per second of the following epochs (validation
- * excluded). Run standalone: `deno run -A tasks/_bench_parallel.ts [--single]`
- * (`--single` also measures the single-process WASM path for comparison).
+ * Benchmark: training throughput of the paper's CNNs (120 x 120 inputs,
+ * batch 50, RMSprop) through lib/train's `trainNetwork`, in one process and
+ * data-parallel on 2 Deno workers, each with its own single-threaded WASM
+ * backend. A synthetic contract-format dataset (lib/dataset/testing.ts) is
+ * written to a temporary directory; the first epoch is the warm-up and is
+ * excluded; the value is training images per second of the following epochs
+ * (validation excluded). Run standalone: `deno run -A tasks/_bench_parallel.ts
+ * [--single] [--multi]` (`--single`: also 1 process; `--multi`: also the
+ * multichannel network).
  *
  * @module
  */
 import { setupBackend } from "../lib/backend/mod.ts";
 import { loadDataset, writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { trainNetwork } from "../lib/train/mod.ts";
+import type { NetworkKind } from "../lib/types/mod.ts";
 import type { BenchResult } from "./_bench_result.ts";
 
 /** Options of {@linkcode benchParallel}. */
@@ -23,13 +25,19 @@ export interface BenchParallelOptions {
   epochs?: number;
   /** Also measure single-process training on the WASM backend. Default false. */
   single?: boolean;
+  /** Networks: "ypar" (single channel) and/or "multi". Default ["ypar"]. */
+  networks?: NetworkKind[];
 }
 
-async function measure(dir: string, workers: number, epochs: number): Promise<number> {
-  const ds = await loadDataset(`${dir}/data`, { tracer: "ypar" });
+async function measure(
+  dir: string,
+  options: { kind: NetworkKind; workers: number; epochs: number },
+): Promise<number> {
+  const { kind, workers, epochs } = options;
+  const ds = await loadDataset(`${dir}/data`, { tracer: kind });
   await setupBackend(workers > 1 ? "cpu" : "wasm", { quiet: true });
   const res = await trainNetwork(ds, {
-    outDir: `${dir}/run${workers}`,
+    outDir: `${dir}/run_${kind}_${workers}`,
     epochs: 1 + epochs,
     workers,
     silent: true,
@@ -39,27 +47,41 @@ async function measure(dir: string, workers: number, epochs: number): Promise<nu
   return rows.reduce((a, r) => a + r.images_per_s, 0) / rows.length;
 }
 
-/** Images/s of the single-channel CNN trained on 2 WASM workers (and optionally 1 process). */
+/** Images/s of lib/train's trainer on 2 WASM workers (and optionally 1 process) per network. */
 export async function benchParallel(options: BenchParallelOptions = {}): Promise<BenchResult[]> {
   const dir = await Deno.makeTempDir({ prefix: "bench_parallel_" });
+  const networks = options.networks ?? ["ypar"];
   try {
     await writeSyntheticDataset(`${dir}/data`, {
       clusters: options.clusters ?? 105,
       seed: 1,
-      tracers: ["ypar"],
+      tracers: networks.includes("multi") ? ["star", "fxs", "fxb", "ypar"] : ["ypar"],
     });
     const epochs = options.epochs ?? 1;
-    const out: BenchResult[] = [{
-      label: "train single-channel CNN, 2 WASM workers, batch 50, 120x120",
-      value: await measure(dir, 2, epochs),
-      unit: "images/s",
-    }];
-    if (options.single) {
+    const out: BenchResult[] = [];
+    for (const kind of networks) {
+      const name = kind === "multi" ? "multichannel" : "single-channel";
+      const two = await measure(dir, { kind, workers: 2, epochs });
       out.push({
-        label: "train single-channel CNN, 1 process WASM, batch 50, 120x120",
-        value: await measure(dir, 1, epochs),
+        label: `lib/train trainNetwork, ${name} CNN, 2 WASM workers, batch 50, 120x120`,
+        value: two,
         unit: "images/s",
       });
+      if (options.single) {
+        const one = await measure(dir, { kind, workers: 1, epochs });
+        out.push(
+          {
+            label: `lib/train trainNetwork, ${name} CNN, 1 process WASM`,
+            value: one,
+            unit: "images/s",
+          },
+          {
+            label: `lib/train trainNetwork, ${name} CNN, scaling 1 -> 2 workers`,
+            value: two / one,
+            unit: "ratio",
+          },
+        );
+      }
     }
     return out;
   } finally {
@@ -68,6 +90,9 @@ export async function benchParallel(options: BenchParallelOptions = {}): Promise
 }
 
 if (import.meta.main) {
-  const results = await benchParallel({ single: Deno.args.includes("--single") });
-  for (const r of results) console.log(`${r.label}: ${r.value.toFixed(1)} ${r.unit}`);
+  const results = await benchParallel({
+    single: Deno.args.includes("--single"),
+    networks: Deno.args.includes("--multi") ? ["ypar", "multi"] : ["ypar"],
+  });
+  for (const r of results) console.log(`${r.label}: ${r.value.toFixed(2)} ${r.unit}`);
 }

@@ -9,4 +9,6 @@ export interface BenchResult {
   label: string;
   value: number;
   unit: string;
+  /** More about the value (e.g. the time before an optimisation), printed after it. */
+  detail?: string;
 }

@@ -1,8 +1,8 @@
 /**
  * Training throughput of the paper's single-channel CNN (120x120 inputs,
  * batch 50, RMSprop lr 0.01, MSE on log10 mass) on each TensorFlow.js backend
- * that runs here, the per-piece timings of a WASM training step, and the same
- * network in PyTorch (`scripts/bench_torch.py`) in the same run.
+ * that runs here and the same network in PyTorch (`scripts/bench_torch.py`)
+ * in the same run (per-kernel timings: tasks/_bench_kernels.ts).
  *
  * Standalone: `deno run -A tasks/_bench_train.ts [--backends wasm,cpu,webgpu]
  * [--batches N] [--no-torch]`; `deno task bench` imports {@linkcode benchTrain}.
@@ -79,82 +79,6 @@ async function trainThroughput(
   }
 }
 
-/**
- * CPU milliseconds of this process per call of `f` (after one untimed call),
- * disposing its result; for single-threaded WASM kernels this is their run time
- * on an idle core, even when other processes share the machine.
- */
-async function timeMs(f: () => tf.Tensor | tf.Tensor[], repeats: number): Promise<number> {
-  const run = async () => {
-    const out = f();
-    const list = Array.isArray(out) ? out : [out];
-    await Promise.all(list.map((t) => t.data()));
-    tf.dispose(list);
-  };
-  await run();
-  const c0 = cpuSeconds();
-  for (let i = 0; i < repeats; i++) await run();
-  return ((cpuSeconds() - c0) * 1000) / repeats;
-}
-
-/**
- * The pieces of one WASM training step for a batch of 50: the forward pass of
- * the whole network, the three convolution filter gradients and the two
- * convolution input gradients (conv1's input needs none), run as kernels on
- * tensors of the network's shapes.
- */
-async function wasmPieces(repeats: number): Promise<BenchResult[]> {
-  const model = buildSingleChannelModel({ seed: 0 });
-  const { x, y } = randomBatch(2, BATCH);
-  const rng = new Rng(3);
-  const rand = (shape: number[]) => {
-    const a = new Float32Array(shape.reduce((p, q) => p * q, 1));
-    for (let i = 0; i < a.length; i++) a[i] = rng.normal();
-    return tf.tensor(a, shape);
-  };
-  // [input side, input channels, output channels] of conv1..conv3 ("same" padding).
-  const layers = [[120, 1, 16], [60, 16, 32], [30, 32, 64]];
-  const xs = layers.map(([h, ci]) => rand([BATCH, h, h, ci]));
-  const dys = layers.map(([h, , co]) => rand([BATCH, h, h, co]));
-  const ws = layers.map(([, ci, co]) => rand([3, 3, ci, co]));
-  const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC" };
-  const run = (name: string, inputs: tf.NamedTensorMap, a: Record<string, unknown>) =>
-    tf.engine().runKernel(name, inputs, { ...attrs, ...a } as tf.NamedAttrMap) as tf.Tensor;
-  try {
-    const forward = await timeMs(() => model.predict(x) as tf.Tensor, repeats);
-    const filterGrad = await timeMs(
-      () =>
-        layers.map((_, i) =>
-          run("Conv2DBackpropFilter", { x: xs[i], dy: dys[i] }, { filterShape: ws[i].shape })
-        ),
-      repeats,
-    );
-    const inputGrad = await timeMs(
-      () =>
-        [1, 2].map((i) =>
-          run("Conv2DBackpropInput", { dy: dys[i], filter: ws[i] }, { inputShape: xs[i].shape })
-        ),
-      repeats,
-    );
-    return [
-      { label: "wasm forward pass, batch of 50", value: forward, unit: "CPU ms" },
-      {
-        label: "wasm conv filter gradients (3 layers), batch of 50",
-        value: filterGrad,
-        unit: "CPU ms",
-      },
-      {
-        label: "wasm conv input gradients (2 layers), batch of 50",
-        value: inputGrad,
-        unit: "CPU ms",
-      },
-    ];
-  } finally {
-    tf.dispose([x, y, ...xs, ...dys, ...ws]);
-    model.dispose();
-  }
-}
-
 /** The first Python that imports torch, or undefined. */
 async function findTorchPython(): Promise<string | undefined> {
   for (const py of ["python3", "/usr/bin/python3"]) {
@@ -172,12 +96,37 @@ async function findTorchPython(): Promise<string | undefined> {
   return undefined;
 }
 
-async function torchThroughput(batches: number): Promise<BenchResult[]> {
+/** Options of {@linkcode torchThroughput}. */
+export interface TorchOptions {
+  /** Timed batches of 50. */
+  batches: number;
+  /** Untimed batches first. Default 2. */
+  warmup?: number;
+  /** The single-channel network or its four-tower multichannel twin. Default "single". */
+  network?: "single" | "multi";
+}
+
+/**
+ * Training images/s (2 threads) and images per CPU-second of the network's
+ * PyTorch twin (scripts/bench_torch.py); empty when no Python imports torch.
+ */
+export async function torchThroughput(options: TorchOptions): Promise<BenchResult[]> {
   const py = await findTorchPython();
   if (py === undefined) return [];
+  const network = options.network ?? "single";
   const script = new URL("../scripts/bench_torch.py", import.meta.url).pathname;
   const out = await new Deno.Command(py, {
-    args: [script, "--batches", String(batches), "--threads", "2"],
+    args: [
+      script,
+      "--batches",
+      String(options.batches),
+      "--warmup",
+      String(options.warmup ?? 2),
+      "--threads",
+      "2",
+      "--network",
+      network,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -192,14 +141,15 @@ async function torchThroughput(batches: number): Promise<BenchResult[]> {
     images_per_cpu_s: number;
     torch: string;
   };
+  const name = network === "multi" ? "multichannel" : "single-channel";
   return [
     {
-      label: `PyTorch ${r.torch} CPU (2 threads) training`,
+      label: `PyTorch ${r.torch} CPU (2 threads) training, ${name} CNN`,
       value: r.images_per_s,
       unit: "images/s",
     },
     {
-      label: `PyTorch ${r.torch} CPU training per CPU-second`,
+      label: `PyTorch ${r.torch} CPU training per CPU-second, ${name} CNN`,
       value: r.images_per_cpu_s,
       unit: "images/CPU-s",
     },
@@ -209,8 +159,8 @@ async function torchThroughput(batches: number): Promise<BenchResult[]> {
 /**
  * Time the paper's single-channel network's training on each backend and in
  * PyTorch; returns images/s (wall clock) and images per CPU-second (less
- * disturbed by other processes on a shared machine) per backend, the WASM
- * step's pieces in ms, and the ratios of WASM to PyTorch (when PyTorch ran).
+ * disturbed by other processes on a shared machine) per backend and the
+ * ratios of WASM to PyTorch (when PyTorch ran).
  */
 export async function benchTrain(options: BenchTrainOptions = {}): Promise<BenchResult[]> {
   const batches = options.batches ?? 4;
@@ -245,16 +195,12 @@ export async function benchTrain(options: BenchTrainOptions = {}): Promise<Bench
       { label: `tfjs ${where} training`, value: rate.wall, unit: "images/s" },
       { label: `tfjs ${name} training per CPU-second`, value: rate.cpu, unit: "images/CPU-s" },
     );
-    if (name === "wasm") {
-      wasmRate = rate;
-      log("bench: timing the pieces of a WASM step ...");
-      results.push(...await wasmPieces(2));
-    }
+    if (name === "wasm") wasmRate = rate;
   }
   if (previous) await tf.setBackend(previous);
   if (options.torch !== false) {
     log("bench: PyTorch ...");
-    const torch = await torchThroughput(Math.max(batches, 3));
+    const torch = await torchThroughput({ batches: Math.max(batches, 3) });
     results.push(...torch);
     if (torch.length > 0 && wasmRate !== undefined) {
       results.push({

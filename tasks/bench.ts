@@ -1,22 +1,36 @@
 /**
  * `deno task bench`: the toolkit's speed targets, printed as figures.
  *
- * - Mock data: the paper-sized dataset (full catalogue, four projections, four
- *   tracers, line-of-sight structure) on 2 workers; target < 300 s on 2 cores.
- * - Training: the paper's single-channel CNN (120 x 120, batch 50) on each
- *   TensorFlow.js backend that runs here, the 2-worker data-parallel WASM
- *   trainer, and the same network in PyTorch (Debian's python3-torch,
- *   2 threads) measured in the same run; target: fastest tfjs >= PyTorch.
+ * - simulate: the paper-sized mock dataset (full catalogue, four projections,
+ *   four tracers, line-of-sight structure) on 2 workers; target < 300 s on 2 cores.
+ * - kernels: each WASM kernel of a training step of the single-channel CNN
+ *   (batch 50) on the hand-written WASM SIMD kernels and on the previous
+ *   route, CPU ms and GFLOPS (tasks/_bench_kernels.ts).
+ * - step: data-parallel training steps of the single-channel and the
+ *   multichannel CNN on 1 and 2 WASM workers (recycled weight/gradient
+ *   buffers), the scaling and the exchange cost per step (tasks/_bench_step.ts),
+ *   and the exchange alone with fresh or recycled arrays (tasks/_bench_exchange.ts).
+ * - parallel: lib/train's trainer on 2 WASM workers and 1 process, both networks.
+ * - train: the single-channel CNN on each TensorFlow.js backend that runs
+ *   here, and both networks' PyTorch twins (Debian's python3-torch, 2 threads)
+ *   measured in the same run; target: 2 WASM workers >= 2x PyTorch for each
+ *   network (the ratios at the end).
  *
- * Usage: `deno task bench [--skip simulate,parallel,train] [--clusters N] [--no-torch]`
+ * Usage: `deno task bench [--skip simulate,kernels,step,parallel,train] [--clusters N] [--no-torch]`
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { benchSimulate } from "./_bench_simulate.ts";
 import { benchParallel } from "./_bench_parallel.ts";
-import { benchTrain } from "./_bench_train.ts";
+import { benchTrain, torchThroughput } from "./_bench_train.ts";
+import { benchKernels } from "./_bench_kernels.ts";
+import { benchStep } from "./_bench_step.ts";
+import { benchExchange } from "./_bench_exchange.ts";
 import type { BenchResult } from "./_bench_result.ts";
+
+const PARTS = ["simulate", "kernels", "step", "parallel", "train"];
+const USAGE = `Usage: deno task bench [--skip ${PARTS.join(",")}] [--clusters N] [--no-torch]`;
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -28,15 +42,13 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(
-    "Usage: deno task bench [--skip simulate,parallel,train] [--clusters N] [--no-torch]",
-  );
+  console.log(USAGE);
   Deno.exit(0);
 }
 const skip = new Set(values.skip.split(",").filter((s) => s.length > 0));
 for (const s of skip) {
-  if (!["simulate", "parallel", "train"].includes(s)) {
-    console.error(`Unknown part "${s}" in --skip: expected simulate, parallel, train`);
+  if (!PARTS.includes(s)) {
+    console.error(`Unknown part "${s}" in --skip: expected ${PARTS.join(", ")}`);
     Deno.exit(2);
   }
 }
@@ -50,39 +62,73 @@ const results: BenchResult[] = [];
 const show = (rs: BenchResult[]) => {
   for (const r of rs) {
     const digits = r.unit === "ratio" ? 2 : 1;
-    console.log(`${r.label.padEnd(78)} ${r.value.toFixed(digits).padStart(9)} ${r.unit}`);
+    const detail = r.detail === undefined ? "" : `  (${r.detail})`;
+    console.log(
+      `${r.label.padEnd(78)} ${r.value.toFixed(digits).padStart(9)} ${r.unit}${detail}`,
+    );
   }
   results.push(...rs);
 };
+const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+const find = (prefix: string) => results.find((r) => r.label.startsWith(prefix));
 
-console.log(`bench: ${Deno.build.target}, ${navigator.hardwareConcurrency} logical CPUs`);
+console.log(
+  `bench: ${Deno.build.target}, ${navigator.hardwareConcurrency} logical CPUs, ` +
+    `load average ${load()} at the start`,
+);
 if (!skip.has("simulate")) {
   console.error("bench: generating the paper-sized dataset (about 2-3 minutes) ...");
   show(await benchSimulate({ clusters }));
 }
-let parallelRate: number | undefined;
+if (!skip.has("kernels")) {
+  console.error("bench: WASM kernels, SIMD and previous route ...");
+  show(await benchKernels());
+}
+if (!skip.has("step")) {
+  console.error("bench: data-parallel steps on 1 and 2 WASM workers, both networks ...");
+  show(await benchStep());
+  show(await benchExchange());
+}
 if (!skip.has("parallel")) {
-  console.error("bench: data-parallel WASM training on 2 workers ...");
-  const rs = await benchParallel({});
-  parallelRate = rs[0]?.value;
-  show(rs);
+  console.error("bench: lib/train's trainer on 1 process and 2 WASM workers ...");
+  show(await benchParallel({ single: true, networks: ["ypar", "multi"] }));
 }
 if (!skip.has("train")) {
   console.error("bench: training throughput per backend and PyTorch ...");
-  const rs = await benchTrain({ torch: !values["no-torch"], verbose: true });
-  show(rs);
-  const torch = rs.find((r) => r.label.startsWith("PyTorch") && r.unit === "images/s");
-  if (torch === undefined && !values["no-torch"]) {
+  show(await benchTrain({ torch: !values["no-torch"], verbose: true }));
+  if (!values["no-torch"]) {
+    show(await torchThroughput({ network: "multi", batches: 2, warmup: 1 }));
+  }
+  const torch = find("PyTorch") !== undefined;
+  if (!torch && !values["no-torch"]) {
     console.error(
       "bench: no Python with torch found, so no PyTorch comparison; install Debian's " +
         "python3-torch (scripts/install_bench_deps.sh) and run again",
     );
   }
-  if (torch !== undefined && parallelRate !== undefined) {
-    show([{
-      label: "tfjs 2 WASM workers / PyTorch (2 threads) training images/s",
-      value: parallelRate / torch.value,
-      unit: "ratio",
-    }]);
+  const ratios: BenchResult[] = [];
+  for (const name of ["single-channel", "multichannel"]) {
+    const pt = results.find((r) =>
+      r.label.startsWith("PyTorch") && r.label.endsWith(`${name} CNN`) && r.unit === "images/s"
+    );
+    if (pt === undefined) continue;
+    const step = find(`step harness, ${name} CNN, 2 WASM workers`);
+    const trainer = find(`lib/train trainNetwork, ${name} CNN, 2 WASM workers`);
+    if (step !== undefined) {
+      ratios.push({
+        label: `${name}: tfjs 2 WASM workers (step harness) / PyTorch (2 threads)`,
+        value: step.value / pt.value,
+        unit: "ratio",
+      });
+    }
+    if (trainer !== undefined) {
+      ratios.push({
+        label: `${name}: tfjs 2 WASM workers (lib/train) / PyTorch (2 threads)`,
+        value: trainer.value / pt.value,
+        unit: "ratio",
+      });
+    }
   }
+  show(ratios);
 }
+console.log(`bench: load average ${load()} at the end`);

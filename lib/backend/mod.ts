@@ -13,4 +13,4 @@
  */
 export * from "./backend.ts";
 export * from "./wasm_gradients.ts";
-export { SIMD_CONV_WASM_URL } from "./simd_conv.ts";
+export { readFloat32Into, type ReadIntoOptions, SIMD_CONV_WASM_URL } from "./simd_conv.ts";

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 
 type TensorInfo = tf.TensorInfo;
 
@@ -264,4 +264,43 @@ export function simdMatMul(
   if (tB) ex.matmul_nt(ptr(w, a), ptr(w, b), ptr(w, out), m, k, n);
   else ex.matmul_nn(ptr(w, a), tA ? 1 : k, tA ? m : 1, ptr(w, b), ptr(w, out), m, k, n);
   return out;
+}
+
+/** Options of {@linkcode readFloat32Into}. */
+export interface ReadIntoOptions {
+  /** Where the values go. */
+  out: Float32Array;
+  /** First index of `out` written. Default 0. */
+  offset?: number;
+}
+
+/**
+ * Copy a float32 tensor's values into `out` at `offset` without allocating:
+ * on the WASM backend straight from the tfjs heap. `tensor.data()` returns a
+ * fresh array each call, and on this toolkit's Linux VMs first-touch page
+ * faults make fresh multi-megabyte arrays cost ~4 ms per MB (a 12 MB gradient
+ * vector: ~50 ms, against ~1 ms for this copy). Other backends: `data()`.
+ */
+export async function readFloat32Into(tensor: tf.Tensor, options: ReadIntoOptions): Promise<void> {
+  const offset = options.offset ?? 0;
+  if (tensor.dtype !== "float32") {
+    throw new TypeError(`Cannot read a ${tensor.dtype} tensor into a Float32Array`);
+  }
+  if (offset < 0 || offset + tensor.size > options.out.length) {
+    throw new RangeError(
+      `Cannot read ${tensor.size} values at offset ${offset} into an array of ${options.out.length}`,
+    );
+  }
+  // Which backend holds the data (tfjs' engine records it per data id).
+  const state = (tf.engine() as unknown as {
+    state: { tensorInfo: { get(id: object): { backend: unknown } | undefined } };
+  }).state;
+  const b = state.tensorInfo.get(tensor.dataId)?.backend as Partial<WasmBackend> | undefined;
+  const entry = b?.dataIdMap?.get(tensor.dataId);
+  if (b?.wasm !== undefined && entry !== undefined && entry.memoryOffset != null) {
+    const view = new Float32Array(b.wasm.asm.memory.buffer, entry.memoryOffset, tensor.size);
+    options.out.set(view, offset);
+    return;
+  }
+  options.out.set((await tensor.data()) as Float32Array, offset);
 }

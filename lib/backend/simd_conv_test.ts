@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import {
+  readFloat32Into,
   registerCpuGradientKernels,
   setSimdConvKernels,
   setupBackend,
@@ -295,4 +296,17 @@ Deno.test("SIMD BatchMatMul matches the cpu backend (blocks of k, odd sizes, the
       `matMul ${JSON.stringify(c)}`,
     );
   }
+});
+
+Deno.test("readFloat32Into copies a tensor's values into an array at an offset (wasm and cpu)", async () => {
+  for (const backend of ["wasm", "cpu"]) {
+    await tf.setBackend(backend);
+    const t = tf.tensor([[1, 2, 3], [4, 5, 6]]);
+    const out = new Float32Array(9).fill(-1);
+    await readFloat32Into(t, { out, offset: 2 });
+    assert.deepEqual(Array.from(out), [-1, -1, 1, 2, 3, 4, 5, 6, -1], backend);
+    await assert.rejects(() => readFloat32Into(t, { out, offset: 4 }), RangeError);
+    t.dispose();
+  }
+  await tf.setBackend("wasm");
 });
