@@ -22,11 +22,19 @@ import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../lib/io/m
 import { formatCoverageMarkdown } from "../lib/evaluate/mod.ts";
 import { coverageOfRuns } from "../lib/predict/mod.ts";
 import { setupBackend } from "../lib/backend/mod.ts";
+import {
+  BASELINE_APERTURE_ARCMIN,
+  formatBaselineMarkdown,
+  scalingRelationRows,
+} from "../lib/realism/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
-const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--out FILE]
+const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--data DIR] [--out FILE]
 
   --runs DIR   directory holding <network>/predictions.csv (star, fxs, fxb, ypar, multi)
+  --data DIR   the runs' dataset: adds the scaling-relation baselines (each tracer's total
+               signal in a 5-arcmin aperture and in R500 of the estimated mass, fitted on the
+               training split) to Table 2 as rows beside the CNNs' (baselines.json)
   --out FILE   where to write table2.json (default RUNSDIR/table2.json); table2.md and
                bias_bins.json go beside it
   -h, --help   this text`;
@@ -34,6 +42,7 @@ const USAGE = `Usage: deno task evaluate --runs RUNSDIR [--out FILE]
 if (import.meta.main) {
   const { values, fail } = parseTaskArgs("evaluate", USAGE, {
     runs: { type: "string" },
+    data: { type: "string" },
     out: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -63,13 +72,31 @@ if (import.meta.main) {
       calibratedNow: cov.calibrated,
       coverage: cov.coverage,
     });
+    // Scaling-relation baselines (lib/realism): what a cluster's total signal alone gives.
+    const baselines = values.data
+      ? (await scalingRelationRows(values.data)).map(({ test: _test, ...r }) => r)
+      : null;
+    if (baselines) {
+      await writeJsonAtomic(join(dir, "baselines.json"), {
+        definition: "log10 M200 = a + b log10 S on the training split, S the intrinsic signal " +
+          `(Y D_A^2, L_X, M*) in a ${BASELINE_APERTURE_ARCMIN}-arcmin aperture or in R500 of ` +
+          "the estimated mass (iterated); Table 2 statistics of the test split",
+        rows: baselines,
+      });
+    }
     await writeJsonAtomic(out, {
       definitions,
       table2: ev.table2,
+      baselines,
       paper: PAPER_TABLE2,
       coverage: cov.coverage,
     });
     let md = formatTable2Markdown(ev.table2);
+    if (baselines) {
+      md +=
+        "\nScaling-relation baselines on the same test images (fitted on the training split):\n\n" +
+        formatBaselineMarkdown(baselines);
+    }
     if (Object.keys(cov.coverage).length > 0) {
       md +=
         "\nCalibrated intervals, test split, 10^13.25 < M_true < 10^14.5 (coverage by cluster):\n\n" +

@@ -235,9 +235,13 @@ export function planSteps(options: PlanOptions): Step[] {
   const evaluate: Step = {
     name: "evaluate",
     task: "evaluate",
-    args: ["--runs", abs(runs)],
-    settings: {},
-    inputs: predictions,
+    args: ["--runs", abs(runs), "--data", abs(data)],
+    settings: { baselines: true },
+    inputs: [
+      ...predictions,
+      join(data, "catalog.csv"),
+      ...TRACERS.map((t) => join(data, `images_${t}.npy`)),
+    ],
     outputs: EVALUATE_FILES.map((f) => join(runs, f)),
     dependsOn: train.map((s) => s.name),
   };

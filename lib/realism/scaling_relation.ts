@@ -15,9 +15,19 @@
  *
  * @module
  */
-import { type Table2Row, table2Stats } from "../evaluate/mod.ts";
+import { type Table2Row, table2Stats } from "../evaluate/table2.ts";
 import { loadDataset } from "../dataset/load_dataset.ts";
-import type { Tracer } from "../types/mod.ts";
+import { angularDiameterDistanceMpc, type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
+import { ARCMIN_PER_RAD, MPC_CM } from "../constants/mod.ts";
+import { duffy08Concentration } from "../halo/mod.ts";
+import {
+  IMAGE_SIZE_PX,
+  PIXELS_PER_ARCMIN,
+  readCatalog,
+  readTracerImages,
+} from "../interpret/dataset.ts";
+import { derivedHalo } from "../particles/mod.ts";
+import type { Split, Tracer } from "../types/mod.ts";
 
 /** Options of {@linkcode apertureSums}. */
 export interface ApertureOptions {
@@ -205,4 +215,214 @@ export async function scalingRelationBaseline(
     droppedTest: test.n - out.image.length,
     table2: table2Stats(out.mTrueMsun, out.mPredMsun),
   };
+}
+
+/** Radius of the fixed angular aperture of the Table 2 baselines [arcmin] (30 pixels). */
+export const BASELINE_APERTURE_ARCMIN = 5;
+
+/** One baseline row: a tracer's scaling relation in one kind of aperture. */
+export interface BaselineRow {
+  tracer: Tracer;
+  /** `fixed`: a 5-arcmin circle; `r500`: R500 of the estimated mass, iterated. */
+  aperture: "fixed" | "r500";
+  /** The fit on the training split (log10 M200 on log10 of the intrinsic signal). */
+  fit: ScalingRelationFit;
+  /** Test images dropped (signal not positive). */
+  droppedTest: number;
+  /** Table 2 statistics of the test split. */
+  table2: Table2Row;
+  /** Test images with a prediction: image index, true and predicted M200 [Msun]. */
+  test: { image: number[]; mTrueMsun: number[]; mPredMsun: number[] };
+}
+
+/** Options of {@linkcode scalingRelationRows}. */
+export interface BaselineRowsOptions {
+  /** Tracers to fit. Default all four. */
+  tracers?: Tracer[];
+  /** Cosmology for distances and R500(M200). Default WMAP9_BAHAMAS. */
+  cosmology?: Cosmology;
+  /** Iterations of the R500 aperture. Default 30 (stops early when the mass changes < 1e-4 dex). */
+  iterations?: number;
+}
+
+/**
+ * Per-image cumulative signal at each distinct pixel-centre radius, for
+ * apertures of any radius (pixel-centre membership, as {@linkcode apertureSums}).
+ */
+class RadialSums {
+  readonly #order: Int32Array;
+  /** Distinct radii, increasing [pixels]. */
+  readonly #radius: Float64Array;
+  /** Number of pixels with radius <= #radius[k]. */
+  readonly #count: Int32Array;
+  constructor(size: number) {
+    const n = size * size;
+    const c = size / 2;
+    const r = new Float64Array(n);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) r[y * size + x] = Math.hypot(x + 0.5 - c, y + 0.5 - c);
+    }
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => r[a] - r[b]);
+    const radius: number[] = [];
+    const count: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const rk = r[order[k]];
+      if (radius.length > 0 && rk - radius[radius.length - 1] < 1e-9) {
+        count[count.length - 1] = k + 1;
+      } else {
+        radius.push(rk);
+        count.push(k + 1);
+      }
+    }
+    this.#order = order;
+    this.#radius = Float64Array.from(radius);
+    this.#count = Int32Array.from(count);
+  }
+  /** Cumulative sums of one image at each distinct radius. */
+  cumulative(images: Float32Array, index: number): Float64Array {
+    const out = new Float64Array(this.#radius.length);
+    const base = index * this.#order.length;
+    let s = 0;
+    let k = 0;
+    for (let g = 0; g < out.length; g++) {
+      for (const end = this.#count[g]; k < end; k++) s += images[base + this.#order[k]];
+      out[g] = s;
+    }
+    return out;
+  }
+  /** Sum of the pixels whose centre lies within `radiusPx` (binary search in the radii). */
+  within(cum: Float64Array, radiusPx: number): number {
+    let lo = 0, hi = this.#radius.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#radius[mid] <= radiusPx) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : cum[lo - 1];
+  }
+}
+
+/**
+ * The factor that turns a tracer's summed pixels into an intrinsic signal at
+ * redshift z: stellar mass [Msun] and Y D_A^2 [Mpc^2] multiply by the pixel
+ * area (D_A theta_pix)^2, X-ray fluxes by 4 pi D_L^2 [erg/s per erg/s/cm^2].
+ */
+function intrinsicFactor(tracer: Tracer, z: number, pixRad: number, cosmology: Cosmology): number {
+  const dA = angularDiameterDistanceMpc(z, cosmology);
+  if (tracer === "star" || tracer === "ypar") return (dA * pixRad) ** 2;
+  const dLcm = dA * (1 + z) ** 2 * MPC_CM;
+  return 4 * Math.PI * dLcm * dLcm;
+}
+
+/**
+ * Scaling-relation baselines for Table 2: for each tracer, the intrinsic
+ * signal (see {@linkcode BaselineRow}) in a fixed 5-arcmin aperture, and in
+ * R500 of the mass it implies (iterated from the fixed-aperture estimate; the
+ * relation itself is fitted in R500 of the true mass, as an observer
+ * calibrates with known masses), fitted on the training split and applied to
+ * the test split: what a cluster's total flux alone gives, to set beside the
+ * CNN's row.
+ */
+export async function scalingRelationRows(
+  dataDir: string,
+  options: BaselineRowsOptions = {},
+): Promise<BaselineRow[]> {
+  const cosmology = options.cosmology ?? WMAP9_BAHAMAS;
+  const iterations = options.iterations ?? 30;
+  const catalog = await readCatalog(dataDir);
+  const pixRad = 1 / PIXELS_PER_ARCMIN / ARCMIN_PER_RAD;
+  const sums = new RadialSums(IMAGE_SIZE_PX);
+  const r500Of = (m200: number) =>
+    derivedHalo(m200, duffy08Concentration(m200, 0, cosmology), { cosmology }).r500Mpc;
+  const fixedPx = BASELINE_APERTURE_ARCMIN * PIXELS_PER_ARCMIN;
+  const rows: BaselineRow[] = [];
+  for (const tracer of options.tracers ?? (["star", "fxs", "fxb", "ypar"] as Tracer[])) {
+    const stack = await readTracerImages(dataDir, tracer);
+    const data = stack.data as Float32Array;
+    const prep = (split: Split) =>
+      catalog.filter((e) => e.split === split).map((e) => {
+        const dA = angularDiameterDistanceMpc(e.redshift, cosmology);
+        return {
+          e,
+          cum: sums.cumulative(data, e.image),
+          factor: intrinsicFactor(tracer, e.redshift, pixRad, cosmology),
+          r500Px: (m200: number) => r500Of(m200) / (dA * pixRad),
+        };
+      });
+    const train = prep("train");
+    const test = prep("test");
+    if (train.length < 3 || test.length < 1) {
+      throw new RangeError(
+        `Cannot fit baselines: ${dataDir} has ${train.length} training and ${test.length} test images`,
+      );
+    }
+    const m = (xs: typeof train) => xs.map((x) => x.e.m200Msun);
+    // Fixed aperture.
+    const sFixed = (x: (typeof train)[number]) => sums.within(x.cum, fixedPx) * x.factor;
+    const fitFixed = fitScalingRelation(train.map(sFixed), m(train));
+    const predFixed = predictScalingRelation(fitFixed, test.map(sFixed));
+    rows.push(row(tracer, "fixed", fitFixed, test.map((x) => x.e), predFixed));
+    // R500 of the (true, then estimated) mass.
+    const sR500 = (x: (typeof train)[number], m200: number) =>
+      sums.within(x.cum, x.r500Px(m200)) * x.factor;
+    const fitR = fitScalingRelation(train.map((x) => sR500(x, x.e.m200Msun)), m(train));
+    const predR = test.map((x, i) => {
+      let mk = predFixed[i];
+      for (let k = 0; k < iterations && Number.isFinite(mk); k++) {
+        const next = predictScalingRelation(fitR, [sR500(x, mk)])[0];
+        if (!Number.isFinite(next)) return NaN;
+        const done = Math.abs(Math.log10(next / mk)) < 1e-4;
+        mk = next;
+        if (done) break;
+      }
+      return mk;
+    });
+    rows.push(row(tracer, "r500", fitR, test.map((x) => x.e), Float64Array.from(predR)));
+  }
+  return rows;
+}
+
+function row(
+  tracer: Tracer,
+  aperture: "fixed" | "r500",
+  fit: ScalingRelationFit,
+  test: { image: number; m200Msun: number }[],
+  pred: Float64Array,
+): BaselineRow {
+  const out: BaselineRow["test"] = { image: [], mTrueMsun: [], mPredMsun: [] };
+  for (let i = 0; i < test.length; i++) {
+    if (!(pred[i] > 0 && Number.isFinite(pred[i]))) continue;
+    out.image.push(test[i].image);
+    out.mTrueMsun.push(test[i].m200Msun);
+    out.mPredMsun.push(pred[i]);
+  }
+  return {
+    tracer,
+    aperture,
+    fit,
+    droppedTest: test.length - out.image.length,
+    table2: table2Stats(out.mTrueMsun, out.mPredMsun),
+    test: out,
+  };
+}
+
+/** Table 2's baseline rows as Markdown (same columns as the CNN rows). */
+export function formatBaselineMarkdown(rows: Omit<BaselineRow, "test">[]): string {
+  const f = (v: number, d = 3) => v.toFixed(d);
+  const lines = [
+    "| Scaling relation | <log10 Mpred/Mtrue> | <Mpred/Mtrue> - 1 % | rms % | n (dropped) |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) {
+    const t = r.table2;
+    const name = `${r.tracer} ${
+      r.aperture === "fixed" ? `(${BASELINE_APERTURE_ARCMIN}' aperture)` : "(R500, iterated)"
+    }`;
+    lines.push(
+      `| ${name} | ${f(t.meanLog10Ratio)} ± ${f(t.meanLog10RatioSe)} | ${
+        f(t.fractionalBiasPct, 1)
+      } ± ${f(t.fractionalBiasPctSe, 1)} | ${f(t.rmsScatterPct, 1)} | ${t.n} (${r.droppedTest}) |`,
+    );
+  }
+  return lines.join("\n") + "\n";
 }

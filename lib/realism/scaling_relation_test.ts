@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeSyntheticDataset } from "../dataset/mod.ts";
+import { angularDiameterDistanceMpc, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
+import { readCsv, readNpy } from "../io/mod.ts";
 import {
   apertureSums,
   fitScalingRelation,
   predictScalingRelation,
   scalingRelationBaseline,
+  scalingRelationRows,
 } from "./scaling_relation.ts";
 
 Deno.test("apertureSums() counts the pixels whose centre lies in the circle about the image centre", () => {
@@ -67,6 +70,37 @@ Deno.test("scalingRelationBaseline() fits on the training split and scores the t
     assert.ok(b.table2.n <= b.test.image.length);
     assert.ok(Number.isFinite(b.table2.rmsScatterPct));
     await assert.rejects(scalingRelationBaseline(data, { tracer: "star" }), /images_star\.npy/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("scalingRelationRows() fixed-aperture fit equals one built from apertureSums() and the distances", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "baseline_rows_test_" });
+  try {
+    const data = join(dir, "data");
+    await writeSyntheticDataset(data, { clusters: 20, seed: 5, tracers: ["ypar"] });
+    const rows = await scalingRelationRows(data, { tracers: ["ypar"] });
+    assert.deepEqual(rows.map((r) => r.aperture), ["fixed", "r500"]);
+    // Independent route: pixel sums inside 30 px (5 arcmin) times (D_A theta_pix)^2.
+    const catalog = (await readCsv(join(data, "catalog.csv"))).filter((r) => r.split === "train");
+    const stack = await readNpy(join(data, "images_ypar.npy"));
+    const pixRad = (10 / 3600) * Math.PI / 180;
+    const signal = catalog.map((r) => {
+      const i = Number(r.image);
+      const one = (stack.data as Float32Array).subarray(i * 14400, (i + 1) * 14400);
+      const dA = angularDiameterDistanceMpc(Number(r.redshift), WMAP9_BAHAMAS);
+      return apertureSums(one, { radiusPx: 30 })[0] * (dA * pixRad) ** 2;
+    });
+    const fit = fitScalingRelation(signal, catalog.map((r) => Number(r.m200_msun)));
+    assert.ok(
+      Math.abs(rows[0].fit.slope - fit.slope) < 1e-9,
+      `${rows[0].fit.slope} vs ${fit.slope}`,
+    );
+    assert.ok(Math.abs(rows[0].fit.interceptLog10Msun - fit.interceptLog10Msun) < 1e-9);
+    // The iterated R500 estimate converges to a finite mass for every test image.
+    assert.equal(rows[1].test.image.length + rows[1].droppedTest, 16);
+    assert.ok(rows[1].test.mPredMsun.every((m) => m > 1e11 && m < 1e17));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
