@@ -26,6 +26,7 @@ import { type NetworkKind, NETWORKS, TRACERS } from "../lib/types/mod.ts";
 import { readInterpretTracer } from "../lib/interpret/mod.ts";
 import {
   buildInterpretFigure,
+  calibrationCurve,
   describeModel,
   fig01MassDistribution,
   fig02Images,
@@ -220,6 +221,15 @@ export const FIGURES: FigureEntry[] = [
       ),
     build: async (c) => buildInterpretFigure(await readInterpretTracer(c.interpretDir, t)),
   })),
+  {
+    id: "calibration",
+    title: "Calibration of the mass intervals: nominal against empirical coverage (test split)",
+    missing: (c) => requireAll([join(c.runsDir, "coverage.json")]),
+    build: async (c) =>
+      calibrationCurve(
+        JSON.parse(await Deno.readTextFile(join(c.runsDir, "coverage.json"))).coverage,
+      ),
+  },
 ];
 
 /** Options of {@linkcode runFigures}. */

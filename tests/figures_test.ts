@@ -17,9 +17,11 @@ await tf.setBackend("cpu");
 const ALL = ["fig01", "fig02", "fig03", "fig04", "fig05", "fig06", "fig07", "table2"];
 /** Figures 8-11 need interpretation maps (tested in lib/figures/fig08_11_interpret_test.ts). */
 const INTERPRET = ["fig08", "fig09", "fig10", "fig11"];
+/** Needs `coverage.json` from `deno task evaluate` (tested in lib/figures/calibration_curve_test.ts). */
+const EVALUATED = ["calibration"];
 
-Deno.test("the figure registry lists Figs 1-7, Table 2, then Figs 8-11 in order", () => {
-  assert.deepEqual(FIGURES.map((f) => f.id), [...ALL, ...INTERPRET]);
+Deno.test("the figure registry lists Figs 1-7, Table 2, Figs 8-11, then the calibration curve", () => {
+  assert.deepEqual(FIGURES.map((f) => f.id), [...ALL, ...INTERPRET, ...EVALUATED]);
 });
 
 /** A tiny single-channel model's topology saved as a run's model.json. */
@@ -140,12 +142,13 @@ Deno.test("runFigures() skips the figures whose inputs are missing and says whic
       "fig07",
       "table2",
       ...INTERPRET,
+      ...EVALUATED,
     ]);
     assert.match(result.skipped[7].reason, /missing .*interpret\/star\/selection\.json/);
     assert.match(result.skipped[0].reason, /missing .*nodata\/catalog\.csv/);
     assert.match(result.skipped[2].reason, /missing all of .*runs\/star\/history\.csv/);
     const gallery = JSON.parse(await Deno.readTextFile(join(dir, "figures", "gallery.json")));
-    assert.equal(gallery.skipped.length, 11);
+    assert.equal(gallery.skipped.length, 12);
     await assert.rejects(
       () =>
         runFigures({
