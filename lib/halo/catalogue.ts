@@ -7,7 +7,7 @@
  * Mass range: the paper's text is inconsistent (10 bins of 0.25 dex cannot span
  * 1e13-1e15 Msun; its conclusion quotes 10^12.7-10^14.8). We use
  * log10 M200c,DMO from 12.5 to 15.0 by default (see
- * /work/shared/design/mock-universe.md §2).
+ * docs/mock-universe.md).
  *
  * @module
  */
