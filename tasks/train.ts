@@ -171,8 +171,12 @@ if (import.meta.main) {
       (resolved === "wasm" ? DEFAULT_GRADIENT_SHARDS : 1);
     if (workers > gradientShards) {
       console.error(
-        `train: --workers ${workers} > --gradient-shards ${gradientShards}: ` +
-          `using ${gradientShards} workers (one shard is the smallest piece of work)`,
+        `train: ${workers} workers (${
+          values.workers === undefined ? "one per core" : "--workers"
+        }) but a batch has ${gradientShards} gradient shard(s): using ${gradientShards} ` +
+          `(one shard is the smallest piece of work; --gradient-shards ${
+            2 ** Math.ceil(Math.log2(workers))
+          } would use them all)`,
       );
       workers = gradientShards;
     }
@@ -186,7 +190,10 @@ if (import.meta.main) {
     console.error(
       `train: using ${workers} worker${workers === 1 ? "" : "s"} on a machine with ${cores} ` +
         `CPU core${cores === 1 ? "" : "s"}` +
-        (values.workers === undefined ? " (default: one per core on WASM; --workers N)" : ""),
+        `, ${gradientShards} gradient shard${gradientShards === 1 ? "" : "s"} per batch` +
+        (values.workers === undefined
+          ? " (default: one worker per core on WASM; --workers N)"
+          : ""),
     );
     console.error(
       `train: lr ${learningRate}, decay ${decay}, schedule ${
