@@ -2,7 +2,7 @@
  * `deno task figures`: write the paper's figures as Vega-Lite specs
  * (`figNN.vl.json`), render each to SVG and PNG, and build the gallery page.
  *
- *     deno task figures [--data DIR] [--runs DIR] [--interpret DIR] [--out DIR]
+ *     deno task figures [--data DIR] [--runs DIR] [--interpret DIR] [--realism FILE] [--out DIR]
  *                       [--only fig01,fig05] [--no-png] [--quiet]
  *
  * Every figure whose inputs exist is written; the others are skipped with the
@@ -53,6 +53,7 @@ import {
   type TopLevelSpec,
   writeGallery,
 } from "../lib/figures/mod.ts";
+import { realismRelationsFigure } from "../lib/figures/realism_relations.ts";
 
 /** Where a figure's inputs live. */
 export interface FigureContext {
@@ -62,6 +63,8 @@ export interface FigureContext {
   runsDir: string;
   /** Interpretation output directory (`deno task interpret --out`). */
   interpretDir: string;
+  /** The realism report (`deno task realism`, `realism.json`). Default: none (figure skipped). */
+  realismFile?: string;
 }
 
 /** What a builder returns: a spec, or a spec plus extra text files to write beside it. */
@@ -230,6 +233,16 @@ export const FIGURES: FigureEntry[] = [
         JSON.parse(await Deno.readTextFile(join(c.runsDir, "coverage.json"))).coverage,
       ),
   },
+  {
+    id: "realism",
+    title: "The mock's scaling relations beside published ones (deno task realism)",
+    missing: (c) =>
+      c.realismFile ? requireAll([c.realismFile]) : Promise.resolve("no --realism file given"),
+    build: async (c) =>
+      realismRelationsFigure(
+        JSON.parse(await Deno.readTextFile(c.realismFile!)).particles.curves,
+      ),
+  },
 ];
 
 /** Options of {@linkcode runFigures}. */
@@ -344,6 +357,7 @@ if (import.meta.main) {
       data: { type: "string", default: "data" },
       runs: { type: "string", default: "runs" },
       interpret: { type: "string", default: "interpret" },
+      realism: { type: "string" },
       out: { type: "string", default: "figures" },
       only: { type: "string" },
       "no-png": { type: "boolean", default: false },
@@ -353,7 +367,7 @@ if (import.meta.main) {
   });
   if (values.help) {
     console.log(
-      "Usage: deno task figures [--data DIR] [--runs DIR] [--interpret DIR] [--out DIR] [--only fig01,fig05] [--no-png] [--quiet]\n" +
+      "Usage: deno task figures [--data DIR] [--runs DIR] [--interpret DIR] [--realism FILE] [--out DIR] [--only fig01,fig05] [--no-png] [--quiet]\n" +
         "Writes figNN.vl.json, figNN.svg, figNN.png, table2.{vl.json,md,json}, gallery.json and index.html into --out.",
     );
     Deno.exit(0);
@@ -363,6 +377,7 @@ if (import.meta.main) {
       dataDir: values.data,
       runsDir: values.runs,
       interpretDir: values.interpret,
+      realismFile: values.realism,
       outDir: values.out,
       only: values.only?.split(",").map((s) => s.trim()).filter((s) => s !== ""),
       png: !values["no-png"],

@@ -13,6 +13,7 @@ import {
   hashSettings,
   planSteps,
   readTable2Comparison,
+  REALISM_FILES,
   reproduce,
   selectSteps,
   type Stamp,
@@ -192,6 +193,7 @@ Deno.test("planSteps() reads every input from a file that a step it depends on w
     "train-ypar",
     "train-multi",
     "evaluate",
+    "realism",
     "interpret",
     "figures",
   ]);
@@ -239,6 +241,8 @@ if (task === "simulate") {
   }
 } else if (task === "evaluate") {
   for (const f of ["table2.json", "table2.md", "bias_bins.json"]) await write(join(opt("--runs")!, f), f);
+} else if (task === "realism") {
+  for (const f of ${JSON.stringify(REALISM_FILES)}) await write(join(opt("--out")!, f), f);
 } else if (task === "interpret") {
   const out = opt("--out")!;
   for (const t of tracers) {
@@ -254,7 +258,7 @@ if (task === "simulate") {
 async function standInRoot(): Promise<{ root: string; log: string }> {
   const dir = await Deno.makeTempDir({ prefix: "reproduce_test_" });
   await Deno.mkdir(join(dir, "tasks"));
-  for (const task of ["simulate", "train", "evaluate", "interpret", "figures"]) {
+  for (const task of ["simulate", "train", "evaluate", "realism", "interpret", "figures"]) {
     await Deno.writeTextFile(join(dir, "tasks", `${task}.ts`), STAND_IN);
   }
   return { root: dir, log: join(dir, "ran.log") };
@@ -279,11 +283,11 @@ Deno.test("reproduce() runs every step once, then skips them all, and re-runs on
   };
   try {
     const first = await reproduce(base);
-    assert.deepEqual(first.steps.map((s) => s.status), Array(9).fill("ran"));
-    assert.equal((await ran(log)).length, 9);
+    assert.deepEqual(first.steps.map((s) => s.status), Array(10).fill("ran"));
+    assert.equal((await ran(log)).length, 10);
 
     const second = await reproduce(base);
-    assert.deepEqual(second.steps.map((s) => s.status), Array(9).fill("skipped"));
+    assert.deepEqual(second.steps.map((s) => s.status), Array(10).fill("skipped"));
     assert.deepEqual(await ran(log), []);
     assert.ok(second.steps.every((s) => s.lastSeconds !== null && s.lastSeconds >= 0));
 
@@ -291,7 +295,7 @@ Deno.test("reproduce() runs every step once, then skips them all, and re-runs on
     const catalog = join(out, "data", "catalog.csv");
     await Deno.writeTextFile(catalog, await Deno.readTextFile(catalog));
     await Deno.utime(catalog, new Date(), new Date(Date.now() + 5000));
-    assert.deepEqual((await reproduce(base)).steps.map((s) => s.status), Array(9).fill("skipped"));
+    assert.deepEqual((await reproduce(base)).steps.map((s) => s.status), Array(10).fill("skipped"));
 
     // A missing output re-runs its step, and the steps reading it only if its bytes changed.
     await Deno.remove(join(out, "runs", "fxb", "weights.bin"));
@@ -325,7 +329,7 @@ Deno.test("reproduce() runs every step once, then skips them all, and re-runs on
     const dry = await reproduce({ ...base, epochs: 1, dryRun: true });
     assert.deepEqual(
       dry.steps.filter((s) => s.status === "would-run").map((s) => s.name),
-      ["train-ypar", "train-multi", "evaluate", "interpret", "figures"],
+      ["train-ypar", "train-multi", "evaluate", "realism", "interpret", "figures"],
     );
     assert.deepEqual(await ran(log), []);
 
@@ -359,7 +363,7 @@ Deno.test("reproduce() stops at a failing step, leaves it without a stamp, and s
     );
     assert.deepEqual(
       error.result.steps.map((s) => s.status),
-      ["ran", "ran", "ran", "ran", "ran", "ran", "failed", "not-run", "not-run"],
+      ["ran", "ran", "ran", "ran", "ran", "ran", "failed", "not-run", "not-run", "not-run"],
     );
     await assert.rejects(Deno.stat(join(out, ".stamps", "evaluate.json")), Deno.errors.NotFound);
     await Deno.stat(join(out, ".stamps", "train-multi.json"));

@@ -37,15 +37,28 @@ export interface RealismFigureOptions {
 function line(
   f: { slope: number; intercept: number; pivot: number },
   lx: [number, number],
-  label: string,
+  kind: "mock" | "published",
 ) {
   const lp = Math.log10(f.pivot);
   return lx.map((x) => ({
     lx: round(x, 4),
     ly: round(f.intercept + f.slope * (x - lp), 4),
-    label,
+    kind,
   }));
 }
+
+/** The author-year part of a source ("Pratt et al. 2009 Table B.2 ..." -> "Pratt et al. 2009"). */
+function shortSource(source: string): string {
+  const m = source.match(/^(.*?\d{4})/);
+  return m ? m[1] : source.slice(0, 24);
+}
+
+/** Panel titles of the relations the realism report draws. */
+const TITLES: Record<string, string> = {
+  y500: "Y(<R500) - M500 (projected)",
+  lx_soft: "L_X(0.5-2 keV, <R500) - M500",
+  mstar500: "M*(<R500) - M500",
+};
 
 /**
  * Build the figure.
@@ -83,10 +96,15 @@ export function realismRelationsFigure(
     }));
     const xs = finite.map((p) => p.lx);
     const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
-    const lines = [...line(c.fit, range, "this mock (fit)")];
-    if (c.published) lines.push(...line(c.published, c.published.lxRange, c.published.source));
+    const lines = [...line(c.fit, range, "mock")];
+    if (c.published) lines.push(...line(c.published, c.published.lxRange, "published"));
     return {
-      title: c.id,
+      title: {
+        text: TITLES[c.id] ?? c.id,
+        subtitle: c.published
+          ? `red: mock; dashed: ${shortSource(c.published.source)}`
+          : "red: mock",
+      },
       width,
       height,
       layer: [
@@ -115,31 +133,28 @@ export function realismRelationsFigure(
             x: { field: "lx", type: "quantitative" as const },
             y: { field: "ly", type: "quantitative" as const },
             color: {
-              field: "label",
+              field: "kind",
               type: "nominal" as const,
-              title: "relation",
-              legend: {
-                orient: "bottom" as const,
-                direction: "vertical" as const,
-                labelLimit: 260,
-              },
+              scale: { domain: ["mock", "published"], range: ["#d62728", "#111111"] },
+              legend: null,
             },
             strokeDash: {
-              field: "label",
+              field: "kind",
               type: "nominal" as const,
+              scale: { domain: ["mock", "published"], range: [[1, 0], [6, 4]] },
               legend: null,
             },
           },
         },
       ],
-      resolve: { scale: { color: "independent" as const, strokeDash: "independent" as const } },
     };
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
     description:
-      "The mock's scaling relations (points: images of the noiseless sample; solid: power-law fit) " +
-      "beside published relations (dashed).",
+      "The mock's scaling relations (points: views of the noiseless sample; solid: power-law fit) " +
+      "beside published relations (dashed). The mock's Y is projected inside the R500 cylinder, " +
+      "~0.08 dex above the spherical Y500 of Planck's relation (Arnaud et al. 2010).",
     hconcat: panels,
   } as TopLevelSpec;
 }

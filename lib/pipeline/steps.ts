@@ -23,7 +23,7 @@ import {
 } from "../types/mod.ts";
 
 /** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
-export type TaskName = "simulate" | "train" | "evaluate" | "interpret" | "figures";
+export type TaskName = "simulate" | "train" | "evaluate" | "realism" | "interpret" | "figures";
 
 /** One step of the pipeline. */
 export interface Step {
@@ -82,6 +82,7 @@ export const LAYOUT = {
   runs: "runs",
   interpret: "interpret",
   figures: "figures",
+  realism: "realism",
   stamps: ".stamps",
 } as const;
 
@@ -106,6 +107,14 @@ export const RUN_FILES: readonly string[] = [
 
 /** Files the evaluate step writes into the runs directory. */
 export const EVALUATE_FILES: readonly string[] = ["table2.json", "table2.md", "bias_bins.json"];
+
+/** Files the realism step writes. */
+export const REALISM_FILES: readonly string[] = [
+  "realism.json",
+  "realism.vl.json",
+  "realism.svg",
+  "realism.png",
+];
 
 /** Files the interpret step writes per tracer. */
 export const INTERPRET_FILES: readonly string[] = [
@@ -142,7 +151,7 @@ function positiveInteger(name: string, value: number | undefined): void {
  * ```ts
  * import { planSteps } from "./steps.ts";
  * const steps = planSteps({ profile: "smoke", outDir: "/tmp/out" });
- * if (steps.length !== 9) throw new Error("simulate, 5 x train, evaluate, interpret, figures");
+ * if (steps.length !== 10) throw new Error("simulate, 5 x train, evaluate, realism, interpret, figures");
  * ```
  */
 export function planSteps(options: PlanOptions): Step[] {
@@ -169,7 +178,7 @@ export function planSteps(options: PlanOptions): Step[] {
   }
   const out = options.outDir;
   const abs = (rel: string) => join(out, rel);
-  const { data, runs, interpret, figures } = LAYOUT;
+  const { data, runs, interpret, figures, realism } = LAYOUT;
   const backendArgs = options.backend ? ["--backend", options.backend] : [];
 
   const simArgs = ["--profile", profile.name, "--out", abs(data)];
@@ -246,6 +255,22 @@ export function planSteps(options: PlanOptions): Step[] {
     dependsOn: train.map((s) => s.name),
   };
 
+  // The mock's scaling relations beside the published ones (docs/mock-universe.md), on the
+  // same clusters and seed, and the paper's core/ring test on this run's own test images.
+  const realismArgs = ["--out", abs(realism), "--core-ring-data", abs(data)];
+  const realismClusters = options.clusters ?? profile.simulate.clusters;
+  if (realismClusters !== null) realismArgs.push("--clusters", String(realismClusters));
+  realismArgs.push("--seed", String(options.seed ?? profile.simulate.seed));
+  const realismStep: Step = {
+    name: "realism",
+    task: "realism",
+    args: realismArgs,
+    settings: { clusters: realismClusters, seed: options.seed ?? profile.simulate.seed },
+    inputs: ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)].map((f) => join(data, f)),
+    outputs: REALISM_FILES.map((f) => join(realism, f)),
+    dependsOn: ["simulate"],
+  };
+
   const interpretStep: Step = {
     name: "interpret",
     task: "interpret",
@@ -284,6 +309,8 @@ export function planSteps(options: PlanOptions): Step[] {
       abs(runs),
       "--interpret",
       abs(interpret),
+      "--realism",
+      abs(join(realism, "realism.json")),
       "--out",
       abs(figures),
     ],
@@ -303,12 +330,13 @@ export function planSteps(options: PlanOptions): Step[] {
         ),
       )
       .concat(EVALUATE_FILES.map((f) => join(runs, f)))
+      .concat(join(realism, "realism.json"))
       .concat(interpretStep.outputs),
     outputs: FIGURE_FILES.map((f) => join(figures, f)),
-    dependsOn: ["simulate", ...train.map((s) => s.name), "evaluate", "interpret"],
+    dependsOn: ["simulate", ...train.map((s) => s.name), "evaluate", "realism", "interpret"],
   };
 
-  return [simulate, ...train, evaluate, interpretStep, figuresStep];
+  return [simulate, ...train, evaluate, realismStep, interpretStep, figuresStep];
 }
 
 /**
