@@ -11,6 +11,7 @@ import { extname, join, normalize } from "node:path";
 import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { writeSyntheticRuns } from "../lib/figures/mod.ts";
 import { runFigures } from "../tasks/figures.ts";
+import { VENDOR_FILES } from "../lib/figures/gallery.ts";
 
 async function findChromium(): Promise<string | null> {
   for (const name of ["chromium", "chromium-browser"]) {
@@ -193,6 +194,38 @@ Deno.test({
     } finally {
       await server.shutdown();
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "the committed figures/ gallery renders from a plain checkout (its vendor scripts are in the repository)",
+  ignore: CHROMIUM === null,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const figures = new URL("../figures/", import.meta.url).pathname;
+    for (
+      const f of [
+        "index.html",
+        "gallery.json",
+        ...VENDOR_FILES.map(([, name]) => `vendor/${name}`),
+      ]
+    ) {
+      await Deno.stat(join(figures, f)); // throws NotFound, naming the file
+    }
+    const listed = JSON.parse(await Deno.readTextFile(join(figures, "gallery.json"))).figures;
+    const server = serveDir(figures);
+    try {
+      const status = await pageStatus(`http://127.0.0.1:${server.addr.port}/index.html`);
+      assert.equal(status.state, "done", status.text);
+      assert.equal(status.figures, listed.length, status.text);
+      assert.equal(status.rendered, listed.length, status.text);
+      assert.deepEqual(status.empty, [], status.text);
+      assert.equal(status.errors, 0, status.text);
+    } finally {
+      await server.shutdown();
     }
   },
 });
