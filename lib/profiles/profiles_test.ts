@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { getProfile, QUICK_EARLY_STOPPING, QUICK_SCHEDULE } from "./mod.ts";
+
+Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1e-4, no schedule, no early stopping", () => {
+  const t = getProfile("paper").train;
+  assert.deepEqual(t, {
+    epochs: 1000,
+    batchSize: 50,
+    learningRate: 0.01,
+    decay: 1e-4,
+    schedule: { name: "none" },
+    earlyStopping: { patience: 0 },
+    seed: 1,
+  });
+});
+
+Deno.test("the quick and smoke profiles train with the warm-up/cosine schedule and early stopping", () => {
+  for (const name of ["quick", "smoke"]) {
+    const t = getProfile(name).train;
+    assert.deepEqual(t.schedule, QUICK_SCHEDULE);
+    assert.deepEqual(t.earlyStopping, QUICK_EARLY_STOPPING);
+    assert.equal(t.decay, 0);
+    assert.ok(t.earlyStopping.patience > 0);
+  }
+  assert.equal(getProfile("quick").train.epochs, 8);
+  // getProfile returns a copy: changing it leaves the profile as it was.
+  getProfile("quick").train.schedule = { name: "none" };
+  assert.deepEqual(getProfile("quick").train.schedule, QUICK_SCHEDULE);
+});
