@@ -92,6 +92,27 @@ for (const format of ["tng", "eagle"] as const) {
       assert.equal(cal.data.npix, 120);
       assert.deepEqual(cal.data.channels, ["ypar"]);
       assert.match(ev.out, /Calibrated intervals/);
+      // The calibration curve is drawn from coverage.json and listed in the gallery.
+      const figs = join(root, "figures");
+      const fg = await task("figures", [
+        "--data",
+        data,
+        "--runs",
+        join(root, "runs"),
+        "--interpret",
+        join(root, "interpret"),
+        "--out",
+        figs,
+        "--only",
+        "calibration",
+        "--quiet",
+      ]);
+      assert.equal(fg.code, 0, fg.err);
+      for (const f of ["calibration.vl.json", "calibration.svg", "calibration.png"]) {
+        assert.ok((await Deno.stat(join(figs, f))).size > 0, f);
+      }
+      const gallery = JSON.parse(await Deno.readTextFile(join(figs, "gallery.json")));
+      assert.ok(JSON.stringify(gallery).includes("calibration.vl.json"));
 
       const fits = join(root, "fits");
       const ex = await task("export", [

@@ -3,7 +3,7 @@
  * When Python with h5py is available the script writes them afresh into a
  * temporary directory (an independent HDF5 writer); otherwise the small
  * committed copies under `tests/fixtures/hdf5/` are used, so the tests run
- * everywhere.
+ * everywhere (`HDF5_FIXTURES=committed` forces them).
  *
  * @module
  */
@@ -41,7 +41,9 @@ export async function pythonWith(modules: string[]): Promise<string | null> {
 /** Write (h5py) or locate (committed) the fixtures; memoised per process. */
 export function hdf5Fixtures(): Promise<Hdf5Fixtures> {
   cached ??= (async () => {
-    const py = await pythonWith(["h5py", "numpy"]);
+    // HDF5_FIXTURES=committed uses the committed copies even where h5py is installed.
+    const forced = Deno.env.get("HDF5_FIXTURES") === "committed";
+    const py = forced ? null : await pythonWith(["h5py", "numpy"]);
     if (py) {
       const dir = await Deno.makeTempDir({ prefix: "hdf5-fixtures-" });
       const r = await new Deno.Command(py, {
@@ -54,7 +56,9 @@ export function hdf5Fixtures(): Promise<Hdf5Fixtures> {
       }
       return { dir, source: "h5py" as const };
     }
-    console.warn("h5py not importable: using the committed fixtures in tests/fixtures/hdf5");
+    if (!forced) {
+      console.warn("h5py not importable: using the committed fixtures in tests/fixtures/hdf5");
+    }
     return { dir: join(ROOT, "tests/fixtures/hdf5"), source: "committed" as const };
   })();
   return cached;
