@@ -41,6 +41,7 @@ import {
   INTERPRET_FIGURE_ID,
   INTERPRET_FIGURE_TITLE,
   type LayerInfo,
+  NETWORK_LABELS,
   pathExists,
   readFig01Clusters,
   readFig02Clusters,
@@ -54,6 +55,11 @@ import {
   writeGallery,
 } from "../lib/figures/mod.ts";
 import { realismRelationsFigure } from "../lib/figures/realism_relations.ts";
+import {
+  BASELINE_APERTURE_ARCMIN,
+  type BaselineRow,
+  formatBaselineMarkdown,
+} from "../lib/realism/mod.ts";
 
 /** Where a figure's inputs live. */
 export interface FigureContext {
@@ -146,10 +152,26 @@ async function table2Output(c: FigureContext): Promise<FigureOutput> {
     const p = pairs[n];
     if (p) rows[n] = table2Stats(p.mTrueMsun, p.mPredMsun);
   }
+  // Scaling-relation baselines, when `deno task evaluate --data` wrote them.
+  const baselinesPath = join(c.runsDir, "baselines.json");
+  const baselines: Omit<BaselineRow, "test">[] = (await pathExists(baselinesPath))
+    ? JSON.parse(await Deno.readTextFile(baselinesPath)).rows
+    : [];
+  const label = (b: Omit<BaselineRow, "test">) =>
+    `${NETWORK_LABELS[b.tracer]} (${
+      b.aperture === "fixed" ? `${BASELINE_APERTURE_ARCMIN}' aperture` : "R500, iterated"
+    })`;
+  const md = formatTable2Markdown(rows) +
+    (baselines.length > 0
+      ? "\nScaling-relation baselines on the same test images (fitted on the training split):\n\n" +
+        formatBaselineMarkdown(baselines)
+      : "");
   return {
-    spec: table2Spec(rows),
+    spec: table2Spec(rows, {
+      baselines: baselines.map((b) => ({ label: label(b), table2: b.table2 })),
+    }),
     files: {
-      "table2.md": formatTable2Markdown(rows),
+      "table2.md": md,
       "table2.json": JSON.stringify(table2Json(rows), null, 2) + "\n",
     },
   };

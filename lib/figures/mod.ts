@@ -29,6 +29,7 @@ export * from "./fig07_bias_distribution.ts";
 export * from "./table2.ts";
 export * from "./fig08_11_interpret.ts";
 export * from "./calibration_curve.ts";
+export * from "./realism_relations.ts";
 export * from "./load.ts";
 export * from "./gallery.ts";
 export {

@@ -58,6 +58,19 @@ const COLUMNS = [
   "paper  ",
 ];
 
+/** A scaling-relation baseline row of Table 2 (`deno task evaluate --data`). */
+export interface Table2BaselineRow {
+  /** Row label, e.g. "Ypar (5' aperture)". */
+  label: string;
+  table2: Table2Row;
+}
+
+/** Options of {@linkcode table2Spec}. */
+export interface Table2SpecOptions {
+  /** Baseline rows drawn under the networks' (no paper values). */
+  baselines?: Table2BaselineRow[];
+}
+
 /**
  * Build Table 2 as a Vega-Lite text table (one text mark per cell), so the
  * gallery shows it beside the figures.
@@ -71,9 +84,39 @@ const COLUMNS = [
  * if (!spec.$schema) throw new Error("schema");
  * ```
  */
-export function table2Spec(table2: Partial<Record<NetworkKind, Table2Row>>): TopLevelSpec {
+export function table2Spec(
+  table2: Partial<Record<NetworkKind, Table2Row>>,
+  options: Table2SpecOptions = {},
+): TopLevelSpec {
   const { rows } = table2Json(table2);
   const f = (x: number, d: number) => x.toFixed(d);
+  const baselineCells = (options.baselines ?? []).flatMap((b, k) => {
+    const o = b.table2;
+    const values = [
+      b.label,
+      String(o.n),
+      `${f(o.meanLog10Ratio, 3)} ± ${f(o.meanLog10RatioSe, 3)}`,
+      "",
+      `${f(o.fractionalBiasPct, 3)} ± ${f(o.fractionalBiasPctSe, 3)}`,
+      "",
+      f(o.rmsScatterPct, 3),
+      "",
+    ];
+    return values.map((text, j) => ({
+      row: rows.length + 2 + k,
+      column: COLUMNS[j],
+      text,
+      paper: false,
+    }));
+  });
+  const baselineHeader = baselineCells.length > 0
+    ? [{
+      row: rows.length + 1,
+      column: COLUMNS[0],
+      text: "Scaling relations (no CNN):",
+      paper: false,
+    }]
+    : [];
   const cells = rows.flatMap((r, i) => {
     const o = r.ours;
     const p = r.paper;
@@ -121,7 +164,13 @@ export function table2Spec(table2: Partial<Record<NetworkKind, Table2Row>>): Top
     },
     layer: [
       { data: { values: header }, mark: { type: "text", fontSize: 11, fontWeight: "bold" } },
-      { data: { values: cells }, mark: { type: "text", fontSize: 11 } },
+      { data: { values: [...cells, ...baselineCells] }, mark: { type: "text", fontSize: 11 } },
+      ...(baselineHeader.length > 0
+        ? [{
+          data: { values: baselineHeader },
+          mark: { type: "text" as const, fontSize: 11, fontStyle: "italic" },
+        }]
+        : []),
     ],
     config: { view: { stroke: null } },
   };

@@ -33,3 +33,26 @@ Deno.test("table2Spec() writes a header and one line of eight cells per network"
   );
   assert.deepEqual(compileSpec(spec as never).warnings, []);
 });
+
+Deno.test("table2Spec() draws the scaling-relation baseline rows under the networks, without paper values", () => {
+  const row = {
+    n: 744,
+    meanLog10Ratio: -0.016,
+    meanLog10RatioSe: 0.003,
+    fractionalBiasPct: -1.1,
+    fractionalBiasPctSe: 0.9,
+    rmsScatterPct: 24.5,
+    rmsAboutZeroPct: 24.5,
+  };
+  const spec = table2Spec({ ypar: row }, {
+    baselines: [{ label: "Ypar (5' aperture)", table2: row }],
+  });
+  // deno-lint-ignore no-explicit-any
+  const layers = (spec as any).layer;
+  const cells = layers[1].data.values as { row: number; column: string; text: string }[];
+  const base = cells.filter((c) => c.row === 3);
+  assert.equal(base[0].text, "Ypar (5' aperture)");
+  assert.ok(base.some((c) => c.text === "24.500"));
+  assert.ok(base.filter((c) => c.text === "").length === 3, "no paper values for a baseline");
+  assert.equal(layers[2].data.values[0].text, "Scaling relations (no CNN):");
+});
