@@ -24,7 +24,7 @@ const USAGE =
   --noise N         paper (Table 1), planck (Planck-like tSZ) or none (default paper)
   --no-los          only particles within 3 r200 (no structure 50 Mpc in front and behind)
   --chunk-rows N    rows per HDF5 hyperslab read (default 1048576)
-  --per-pass N      groups held in memory per pass over the snapshot (default 256)
+  --per-pass N      groups held in memory per pass over the snapshot (default 64)
   --quiet           no progress bar
   -h, --help        this text`;
 

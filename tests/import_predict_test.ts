@@ -152,6 +152,47 @@ for (const format of ["tng", "eagle"] as const) {
       const rows2 = await readCsv(csv2);
       assert.equal(rows2[7].m200_msun, rows[7].m200_msun);
 
+      if (format === "tng") {
+        // The multichannel network reads four FITS files per image, grouped by IMAGEID.
+        const multi = join(root, "runs", "multi");
+        const tm = await task("train", [
+          "--data",
+          data,
+          "--tracer",
+          "multi",
+          "--out",
+          multi,
+          "--epochs",
+          "1",
+          "--profile",
+          "smoke",
+          "--backend",
+          "wasm",
+          "--workers",
+          "1",
+        ]);
+        assert.equal(tm.code, 0, tm.err);
+        const ev2 = await task("evaluate", ["--runs", join(root, "runs")]);
+        assert.equal(ev2.code, 0, ev2.err);
+        const all = join(root, "fits_all");
+        const ex2 = await task("export", ["--data", data, "--out", all, "--quiet"]);
+        assert.equal(ex2.code, 0, ex2.err);
+        const csv3 = join(root, "pred_multi.csv");
+        const pm = await task("predict", ["--run", multi, "--images", all, "--out", csv3]);
+        assert.equal(pm.code, 0, pm.err);
+        const rows3 = await readCsv(csv3);
+        assert.equal(rows3.length, 60);
+        assert.equal(rows3[0].image, "image_0");
+        // Without the star files the multichannel run refuses, naming what is missing.
+        for await (const e of Deno.readDir(all)) {
+          if (e.name.endsWith("_star.fits")) await Deno.remove(join(all, e.name));
+        }
+        assert.match(
+          await rejection(() => predictMasses(multi, { images: all })),
+          /image image_0 has no star FITS file/,
+        );
+      }
+
       // Bad inputs, each refused with its reason named.
       const bad = join(root, "bad");
       await Deno.mkdir(bad);
