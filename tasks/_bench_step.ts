@@ -13,6 +13,7 @@
  *
  * @module
  */
+import process from "node:process";
 import type { NetworkKind } from "../lib/types/mod.ts";
 import type { BenchResult } from "./_bench_result.ts";
 import type { StepReply, StepRequest } from "./_bench_step_worker.ts";
@@ -32,6 +33,8 @@ export interface BenchStepOptions {
 /** Images/s, step ms and exchange ms of data-parallel steps. */
 export interface StepRate {
   imagesPerS: number;
+  /** Images per CPU-second of the whole process (workers and main thread). */
+  imagesPerCpuS: number;
   stepMs: number;
   exchangeMs: number;
   nParams: number;
@@ -96,11 +99,17 @@ export async function measureSteps(options: BenchStepOptions = {}): Promise<Step
     await step();
     await step();
     computeMax = 0;
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    const c0 = cpu();
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
     const stepMs = (performance.now() - t0) / steps;
     return {
       imagesPerS: batch / (stepMs / 1000),
+      imagesPerCpuS: (batch * steps) / (cpu() - c0),
       stepMs,
       exchangeMs: stepMs - computeMax / steps,
       nParams: n,
@@ -129,6 +138,11 @@ export async function benchStep(options: { steps?: number } = {}): Promise<Bench
         value: one.imagesPerS,
         unit: "images/s",
         detail: `${one.stepMs.toFixed(0)} ms/step`,
+      },
+      {
+        label: `step harness, ${name} CNN, 1 WASM worker, per CPU-second`,
+        value: one.imagesPerCpuS,
+        unit: "images/CPU-s",
       },
       {
         label: `step harness, ${name} CNN, scaling 1 -> 2 workers`,

@@ -104,6 +104,8 @@ export interface TorchOptions {
   warmup?: number;
   /** The single-channel network or its four-tower multichannel twin. Default "single". */
   network?: "single" | "multi";
+  /** torch.set_num_threads. Default 2. */
+  threads?: number;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function torchThroughput(options: TorchOptions): Promise<BenchResul
       "--warmup",
       String(options.warmup ?? 2),
       "--threads",
-      "2",
+      String(options.threads ?? 2),
       "--network",
       network,
     ],
@@ -142,14 +144,16 @@ export async function torchThroughput(options: TorchOptions): Promise<BenchResul
     torch: string;
   };
   const name = network === "multi" ? "multichannel" : "single-channel";
+  const threads = options.threads ?? 2;
+  const th = `${threads} thread${threads === 1 ? "" : "s"}`;
   return [
     {
-      label: `PyTorch ${r.torch} CPU (2 threads) training, ${name} CNN`,
+      label: `PyTorch ${r.torch} CPU (${th}) training, ${name} CNN`,
       value: r.images_per_s,
       unit: "images/s",
     },
     {
-      label: `PyTorch ${r.torch} CPU training per CPU-second, ${name} CNN`,
+      label: `PyTorch ${r.torch} CPU (${th}) training per CPU-second, ${name} CNN`,
       value: r.images_per_cpu_s,
       unit: "images/CPU-s",
     },

@@ -98,6 +98,10 @@ if (!skip.has("train")) {
   show(await benchTrain({ torch: !values["no-torch"], verbose: true }));
   if (!values["no-torch"]) {
     show(await torchThroughput({ network: "multi", batches: 2, warmup: 1 }));
+    // One thread each: images per CPU-second, the comparison a busy machine
+    // disturbs least (OpenMP's spinning threads suffer most from other load).
+    show(await torchThroughput({ network: "single", batches: 3, warmup: 1, threads: 1 }));
+    show(await torchThroughput({ network: "multi", batches: 2, warmup: 1, threads: 1 }));
   }
   const torch = find("PyTorch") !== undefined;
   if (!torch && !values["no-torch"]) {
@@ -108,9 +112,21 @@ if (!skip.has("train")) {
   }
   const ratios: BenchResult[] = [];
   for (const name of ["single-channel", "multichannel"]) {
-    const pt = results.find((r) =>
-      r.label.startsWith("PyTorch") && r.label.endsWith(`${name} CNN`) && r.unit === "images/s"
-    );
+    const torchRow = (threads: string, unit: string) =>
+      results.find((r) =>
+        r.label.startsWith("PyTorch") && r.label.includes(`(${threads})`) &&
+        r.label.endsWith(`${name} CNN`) && r.unit === unit
+      );
+    const pt1 = torchRow("1 thread", "images/CPU-s");
+    const one = find(`step harness, ${name} CNN, 1 WASM worker, per CPU-second`);
+    if (pt1 !== undefined && one !== undefined) {
+      ratios.push({
+        label: `${name}: tfjs 1 WASM worker / PyTorch 1 thread, images per CPU-second`,
+        value: one.value / pt1.value,
+        unit: "ratio",
+      });
+    }
+    const pt = torchRow("2 threads", "images/s");
     if (pt === undefined) continue;
     const step = find(`step harness, ${name} CNN, 2 WASM workers`);
     const trainer = find(`lib/train trainNetwork, ${name} CNN, 2 WASM workers`);
