@@ -13,7 +13,10 @@
 #   2. Adapter: probes WebGPU. No adapter, or a software one (llvmpipe/lavapipe,
 #      isFallbackAdapter): it says so and exits with status 3, because GPU
 #      timings would mean nothing there. DEVICE_CHECK_ALLOW_SOFTWARE=1 runs the
-#      checks anyway on a tiny dataset (slow: ~4 images/s), to test this script.
+#      checks anyway on a tiny dataset (very slow: the first WebGPU step alone
+#      compiles shaders for minutes on llvmpipe), to test this script; with
+#      DEVICE_CHECK_GPU_BACKEND=cpu as well, the "GPU" runs use tfjs' cpu
+#      backend, which tests the script's flow here in about 2 minutes.
 #   3. Data: a small quick-profile dataset (CLUSTERS, default 200 clusters).
 #   4. Agreement: the ypar network on WebGPU and on WASM, same data and seed,
 #      one shard per batch, one epoch at lr 1e-7 (weights barely move, so the
@@ -42,6 +45,7 @@ clusters="${CLUSTERS:-200}"
 epochs="${EPOCHS:-3}"
 paper_epochs="${PAPER_EPOCHS:-1}"
 deno="$root/bin/deno"
+gpu="${DEVICE_CHECK_GPU_BACKEND:-webgpu}"
 t_start=$(date +%s)
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d /tmp/xdg.XXXXXX)}"
 exec > >(tee -a "$log") 2>&1
@@ -114,7 +118,7 @@ if [ -z "$probe" ] || [ "$probe" = "null" ] || echo "$probe" | grep -q '"isFallb
     echo "{\"adapter\": ${probe:-null}, \"result\": \"no real GPU adapter\"}" >"$out/device_check.json"
     exit 3
   fi
-  say "software adapter: DEVICE_CHECK_ALLOW_SOFTWARE=1, running on a tiny dataset (slow)"
+  say "software adapter: DEVICE_CHECK_ALLOW_SOFTWARE=1, running on a tiny dataset with $gpu (slow)"
   tiny=1
   clusters=6
   epochs=1
@@ -128,19 +132,19 @@ run 120 simulate "$deno" task simulate --profile quick --clusters "$clusters" --
 # 4. Agreement: same weights on both backends ---------------------------------
 agree=(--data "$work/data" --tracer ypar --profile paper --epochs 1 --lr 1e-7 --decay 0
   --schedule none --patience 0 --seed 5 --workers 1 --gradient-shards 1 --fresh)
-run 240 agree_webgpu "$deno" task train "${agree[@]}" --backend webgpu --out "$work/agree_webgpu"
+run 240 agree_webgpu "$deno" task train "${agree[@]}" --backend "$gpu" --out "$work/agree_webgpu"
 run 240 agree_wasm "$deno" task train "${agree[@]}" --backend wasm --out "$work/agree_wasm"
 
 # 5. Speed at the paper's settings ---------------------------------------------
 paper=(--data "$work/data" --tracer ypar --profile paper --epochs "$epochs" --seed 1 --fresh)
-run 300 paper_webgpu "$deno" task train "${paper[@]}" --backend webgpu --out "$work/paper_webgpu"
+run 300 paper_webgpu "$deno" task train "${paper[@]}" --backend "$gpu" --out "$work/paper_webgpu"
 run 300 paper_wasm "$deno" task train "${paper[@]}" --backend wasm --out "$work/paper_wasm"
 
 # 6. The paper profile's first epoch(s) on the full catalogue -------------------
 if [ "$paper_epochs" -gt 0 ]; then
   run 180 simulate_paper "$deno" task simulate --profile paper --out "$work/paper_data"
   run 300 paper_profile "$deno" task train --data "$work/paper_data" --tracer ypar \
-    --profile paper --epochs "$paper_epochs" --backend webgpu --fresh --out "$work/paper_profile"
+    --profile paper --epochs "$paper_epochs" --backend "$gpu" --fresh --out "$work/paper_profile"
 fi
 
 # Summary ----------------------------------------------------------------------
@@ -175,6 +179,7 @@ try {
 } catch { /* not run */ }
 const summary = {
   adapter: $probe,
+  gpuBackend: "$gpu",
   softwareAdapter: $tiny === 1,
   clusters: $clusters,
   agreement,
