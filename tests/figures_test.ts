@@ -19,9 +19,11 @@ const ALL = ["fig01", "fig02", "fig03", "fig04", "fig05", "fig06", "fig07", "tab
 const INTERPRET = ["fig08", "fig09", "fig10", "fig11"];
 /** Needs `coverage.json` from `deno task evaluate` (tested in lib/figures/calibration_curve_test.ts). */
 const EVALUATED = ["calibration"];
+/** Needs `realism.json` from `deno task realism` (tested in lib/figures/realism_relations_test.ts). */
+const REALISM = ["realism"];
 
-Deno.test("the figure registry lists Figs 1-7, Table 2, Figs 8-11, then the calibration curve", () => {
-  assert.deepEqual(FIGURES.map((f) => f.id), [...ALL, ...INTERPRET, ...EVALUATED]);
+Deno.test("the figure registry lists Figs 1-7, Table 2, Figs 8-11, the calibration curve, then the realism figure", () => {
+  assert.deepEqual(FIGURES.map((f) => f.id), [...ALL, ...INTERPRET, ...EVALUATED, ...REALISM]);
 });
 
 /** A tiny single-channel model's topology saved as a run's model.json. */
@@ -143,12 +145,14 @@ Deno.test("runFigures() skips the figures whose inputs are missing and says whic
       "table2",
       ...INTERPRET,
       ...EVALUATED,
+      ...REALISM,
     ]);
+    assert.match(result.skipped.at(-1)!.reason, /no --realism file given/);
     assert.match(result.skipped[7].reason, /missing .*interpret\/star\/selection\.json/);
     assert.match(result.skipped[0].reason, /missing .*nodata\/catalog\.csv/);
     assert.match(result.skipped[2].reason, /missing all of .*runs\/star\/history\.csv/);
     const gallery = JSON.parse(await Deno.readTextFile(join(dir, "figures", "gallery.json")));
-    assert.equal(gallery.skipped.length, 12);
+    assert.equal(gallery.skipped.length, 13);
     await assert.rejects(
       () =>
         runFigures({
