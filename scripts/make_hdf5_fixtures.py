@@ -50,7 +50,7 @@ OMEGA_B = 0.0463
 BOX_MPC_H = 40.0  # comoving Mpc/h
 BOX = BOX_MPC_H / H  # physical Mpc at a = 1
 A = 1.0
-NGROUPS = 15
+NGROUPS = 20
 R_IN = 0.3
 R_OUT = 1.3
 AXES = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [np.sqrt(0.5), -np.sqrt(0.5), 0]])
@@ -91,7 +91,7 @@ def make_universe(rng):
     pos, mass, rho, temp, sfr, kind = [], [], [], [], [], []
     # Cluster gas: within R_IN of the centre (3D), hot, some cold, some star-forming.
     for g in range(NGROUPS):
-        n = 150
+        n = 120
         r = R_IN * rng.uniform(0, 1, n) ** (1 / 3) * 0.95
         u = rng.normal(size=(n, 3))
         u /= np.linalg.norm(u, axis=1)[:, None]
@@ -106,10 +106,24 @@ def make_universe(rng):
         sfr.append(s)
         kind.append(np.zeros(n))
     # Line-of-sight clumps: on a group's projection axis, 4-9 Mpc away (outside 3 r200).
+    def far_from_other_axes(point, g_own, k_own, margin):
+        for h, c in enumerate(centres):
+            d = minimal(point - c)[None, :]
+            for j, n in enumerate(AXES):
+                if h == g_own and j == k_own:
+                    continue
+                perp, along = perp_along(d, n)
+                if perp[0] < margin and abs(along[0]) <= min(50.0 * A, BOX / 2):
+                    return False
+        return True
+
     for g in range(NGROUPS):
         k = g % 4
         n = 30
-        along = rng.choice([-1, 1]) * rng.uniform(4, 9)
+        while True:
+            along = rng.choice([-1, 1]) * rng.uniform(4, 9)
+            if far_from_other_axes(centres[g] + along * AXES[k], g, k, R_OUT + 0.3):
+                break
         off = rng.normal(size=(n, 3)) * 0.05
         p = centres[g] + along * AXES[k] + off
         pos.append(p)
@@ -120,7 +134,7 @@ def make_universe(rng):
         kind.append(np.ones(n))
     # Background: uniform, rejected within R_OUT of every group's axes.
     bg = []
-    while len(bg) < 900:
+    while len(bg) < 700:
         p = rng.uniform(0, BOX, 3)
         ok = True
         for c in centres:
@@ -181,6 +195,15 @@ def expected(centres, m200, r200, gas, stars, fmt):
     lbol[(gas["temp"] < 1e5) | (gas["sfr"] > 0)] = 0
     is_star = stars["form"] > 0 if fmt == "tng" else np.ones(len(stars["form"]), bool)
     out = []
+    # The construction's promise, checked: no particle in the slab lies between R_IN and R_OUT
+    # of any group's projection axis (it would be in the field at some redshifts only).
+    for g in range(NGROUPS):
+        for n in AXES:
+            for pos in (gas["pos"], stars["pos"]):
+                perp, along = perp_along(minimal(pos - centres[g]), n)
+                bad = (np.abs(along) <= depth) & (perp > R_IN) & (perp < R_OUT)
+                if np.any(bad):
+                    raise SystemExit(f"fixture broken: {int(np.sum(bad))} particles near group {g}")
     for g in range(NGROUPS):
         dg = minimal(gas["pos"] - centres[g])
         ds = minimal(stars["pos"] - centres[g])

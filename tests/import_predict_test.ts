@@ -61,7 +61,7 @@ for (const format of ["tng", "eagle"] as const) {
         "--quiet",
       ]);
       assert.equal(imp.code, 0, imp.err);
-      assert.match(imp.out, /Wrote 60 images of 15 groups/);
+      assert.match(imp.out, /Wrote 80 images of 20 groups/);
 
       const run = join(root, "runs", "ypar");
       const tr = await task("train", [
@@ -92,6 +92,25 @@ for (const format of ["tng", "eagle"] as const) {
       assert.equal(cal.data.npix, 120);
       assert.deepEqual(cal.data.channels, ["ypar"]);
       assert.match(ev.out, /Calibrated intervals/);
+      // Interpretation (Deep Dream, masks) runs on the imported dataset as on a simulated one.
+      const it = await task("interpret", [
+        "--data",
+        data,
+        "--runs",
+        join(root, "runs"),
+        "--out",
+        join(root, "interpret"),
+        "--tracers",
+        "ypar",
+        "--stride",
+        "24",
+        "--iterations",
+        "1",
+        "--backend",
+        "wasm",
+        "--quiet",
+      ]);
+      assert.equal(it.code, 0, it.err);
       // The calibration curve is drawn from coverage.json and listed in the gallery.
       const figs = join(root, "figures");
       const fg = await task("figures", [
@@ -104,11 +123,13 @@ for (const format of ["tng", "eagle"] as const) {
         "--out",
         figs,
         "--only",
-        "calibration",
+        "calibration,fig11",
         "--quiet",
       ]);
       assert.equal(fg.code, 0, fg.err);
-      for (const f of ["calibration.vl.json", "calibration.svg", "calibration.png"]) {
+      for (
+        const f of ["calibration.vl.json", "calibration.svg", "calibration.png", "fig11.vl.json"]
+      ) {
         assert.ok((await Deno.stat(join(figs, f))).size > 0, f);
       }
       const gallery = JSON.parse(await Deno.readTextFile(join(figs, "gallery.json")));
@@ -131,7 +152,7 @@ for (const format of ["tng", "eagle"] as const) {
       const header = (await Deno.readTextFile(csv)).split("\n")[0];
       assert.equal(header, PREDICT_COLUMNS.join(","));
       const rows = await readCsv(csv);
-      assert.equal(rows.length, 60);
+      assert.equal(rows.length, 80);
       for (const r of rows) {
         const v = PREDICT_COLUMNS.slice(1).map((c) => r[c] as number);
         const [m, p16, p84, p2, p97] = v;
@@ -181,7 +202,7 @@ for (const format of ["tng", "eagle"] as const) {
         const pm = await task("predict", ["--run", multi, "--images", all, "--out", csv3]);
         assert.equal(pm.code, 0, pm.err);
         const rows3 = await readCsv(csv3);
-        assert.equal(rows3.length, 60);
+        assert.equal(rows3.length, 80);
         assert.equal(rows3[0].image, "image_0");
         // Without the star files the multichannel run refuses, naming what is missing.
         for await (const e of Deno.readDir(all)) {

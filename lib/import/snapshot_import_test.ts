@@ -86,8 +86,8 @@ for (const format of ["tng", "eagle"] as const) {
             close(lbol, e.lbol_erg_s, "bolometric X-ray luminosity");
             close((row.m200_msun as number) * MSUN_G, g.m200_g, "M200 label");
           }
-          // Splits as simulate makes them: 15 clusters -> 9 / 3 / 3.
-          assert.deepEqual(manifest.splitClusters, { train: 9, val: 3, test: 3 });
+          // Splits as simulate makes them: 20 clusters -> 12 / 4 / 4.
+          assert.deepEqual(manifest.splitClusters, { train: 12, val: 4, test: 4 });
         } finally {
           await Deno.remove(out, { recursive: true });
         }
