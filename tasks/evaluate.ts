@@ -61,7 +61,10 @@ if (import.meta.main) {
     };
     // Calibrated intervals (lib/predict): calibration.json per run from its validation split,
     // coverage of the test split by cluster (lib/evaluate/coverage.ts).
-    await setupBackend("wasm", { quiet: true });
+    await setupBackend("wasm", { quiet: true }).catch((e) => {
+      console.error(`evaluate: WASM backend unavailable (${(e as Error).message}); using cpu`);
+      return setupBackend("cpu", { quiet: true });
+    });
     const cov = await coverageOfRuns(runs);
     for (const [k, why] of Object.entries(cov.skipped)) {
       console.error(`evaluate: no coverage for ${k}: ${why}`);
