@@ -197,8 +197,10 @@ async function readDatasetInput(dir: string, cal: RunCalibration): Promise<Batch
   for (const t of channels) {
     const a = m.units?.[t];
     const b = cal.data.units[t];
-    if (typeof a === "string" && typeof b === "string" && a.split(":")[0] !== b.split(":")[0]) {
-      fail(`${dir}'s ${t} images are in "${a.split(":")[0]}", the run's in "${b.split(":")[0]}"`);
+    // The unit is the description's head: the text before the first ":", "," or " (".
+    const head = (u: string) => u.slice(0, u.search(/:|,| \(|$/)).trim();
+    if (typeof a === "string" && typeof b === "string" && head(a) !== head(b)) {
+      fail(`${dir}'s ${t} images are in "${head(a)}", the run's in "${head(b)}"`);
     }
   }
   const stacks = [];
