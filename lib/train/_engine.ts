@@ -143,6 +143,8 @@ export class ParallelEngine implements Engine {
   readonly #handles: WorkerHandle[];
   readonly #sizes: Record<Split, number>;
   #nParams = 0;
+  /** Per worker: the array it returned last step (not the sum), sent with the next weights. */
+  readonly #buffers: (Float32Array | undefined)[] = [];
 
   private constructor(
     handles: WorkerHandle[],
@@ -194,7 +196,12 @@ export class ParallelEngine implements Engine {
       const lo = Math.floor((k * S) / n);
       const hi = Math.floor(((k + 1) * S) / n);
       const nodes = dyadicCover(lo, hi);
-      const p = params.slice();
+      // The buffer this worker sent back last step (its gradient), recycled:
+      // fresh multi-megabyte arrays cost first-touch page faults.
+      const held = this.#buffers[k];
+      this.#buffers[k] = undefined;
+      const p = held?.length === params.length ? held : new Float32Array(params.length);
+      p.set(params);
       return this.#handles[k].request(
         // One seed for all: dropout masks are drawn per image from it (_runner.ts).
         { type: "grad", params: p, shards: shards.slice(lo, hi), firstShard: lo, nodes, seed },
@@ -210,7 +217,13 @@ export class ParallelEngine implements Engine {
     }
     let lossSum = 0;
     for (const l of lossSums) lossSum += l;
-    return { lossSum, grads: treeRoot(values, S) ?? new Float32Array(this.#nParams) };
+    const root = treeRoot(values, S);
+    // Recycle the workers' arrays, except the one that holds the sum (the caller's now).
+    replies.forEach(({ r }, k) => {
+      const a = r.type === "grad" ? r.nodes[0] : null;
+      this.#buffers[k] = a !== null && a !== root ? a : undefined;
+    });
+    return { lossSum, grads: root ?? new Float32Array(this.#nParams) };
   }
 
   async predict(params: Float32Array, split: Split) {

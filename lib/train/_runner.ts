@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset/load_dataset.ts";
 import { Rng } from "../random/mod.ts";
+import { readFloat32Into } from "../backend/mod.ts";
 
 /** (ln 10)^2: the MSLE of eq. (11), natural log, per squared error of the log10 target. */
 export const MSLE_PER_SQUARED_LOG10 = Math.LN10 * Math.LN10;
@@ -250,7 +251,18 @@ export class ModelRunner {
    */
   async gradNodes(
     data: SplitArrays,
-    req: { shards: ArrayLike<number>[]; firstShard: number; nodes: TreeNode[]; seed: number },
+    req: {
+      shards: ArrayLike<number>[];
+      firstShard: number;
+      nodes: TreeNode[];
+      seed: number;
+      /**
+       * Arrays to write node i's gradient into (reused when of the right
+       * length): fresh multi-megabyte arrays cost first-touch page faults
+       * (~4 ms per MB on the toolkit's Linux VMs), recycled ones do not.
+       */
+      buffers?: (Float32Array | null | undefined)[];
+    },
   ): Promise<{ lossSums: number[]; nodes: (Float32Array | null)[] }> {
     const lossSums = new Array<number>(req.shards.length).fill(0);
     type G = tf.Tensor[] | null;
@@ -282,10 +294,12 @@ export class ModelRunner {
         out.push(null);
         continue;
       }
-      const flat = new Float32Array(this.nParams);
+      const given = req.buffers?.[out.length];
+      const flat = given?.length === this.nParams ? given : new Float32Array(this.nParams);
       let off = 0;
       for (const t of g) {
-        flat.set((await t.data()) as Float32Array, off);
+        // Straight from the tfjs heap on WASM, no fresh array per tensor.
+        await readFloat32Into(t, { out: flat, offset: off });
         off += t.size;
       }
       tf.dispose(g);

@@ -68,7 +68,12 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     if (!runner || !splits) throw new Error("worker used before init");
     runner.setParams(msg.params);
     if (msg.type === "grad") {
-      const { lossSums, nodes } = await runner.gradNodes(splits.train, msg);
+      // setParams copied the weights into the WASM heap, so their buffer can
+      // carry the gradient back (no fresh array per step).
+      const { lossSums, nodes } = await runner.gradNodes(splits.train, {
+        ...msg,
+        buffers: [msg.params],
+      });
       reply({ type: "grad", lossSums, nodes }, nodes.flatMap((n) => (n ? [n.buffer] : [])));
     } else {
       const outputs = await runner.predict(splits[msg.split], msg.start, msg.end);
