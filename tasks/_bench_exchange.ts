@@ -4,8 +4,8 @@
  * the weights for each worker and transfers them, each worker answers with a
  * gradient vector (transferred), and the main thread adds the gradients, as
  * lib/train's ParallelEngine does: `fresh` allocates new arrays every step
- * (`params.slice()`, a new gradient array), `recycled` sends the same buffers
- * back and forth. Transfers are zero-copy; on this toolkit's Linux VM the
+ * (`params.slice()`, a new gradient array: lib/train before it recycled its
+ * buffers), `recycled` sends the same buffers back and forth (lib/train now). Transfers are zero-copy; on this toolkit's Linux VM the
  * cost of fresh arrays is first-touch page faults (~4 ms per MB). Inside each
  * worker the weights go into the tfjs heap and the gradients come out of it,
  * timed with `data()` (fresh arrays) and with lib/backend's
@@ -129,13 +129,13 @@ export async function benchExchange(options: BenchExchangeOptions = {}): Promise
         label: `gradient exchange, ${name} CNN (${m} M weights), ${k} workers, recycled buffers`,
         value: recycled,
         unit: "ms/step",
-        detail: `fresh arrays per step (as lib/train now): ${fresh.toFixed(1)} ms`,
+        detail: `fresh arrays per step: ${fresh.toFixed(1)} ms`,
       });
       out.push({
         label: `weights into / gradients out of the tfjs heap, ${name} CNN, readFloat32Into`,
         value: heap.ms,
         unit: "ms/step",
-        detail: `with data() (as lib/train now): ${heapFresh.ms.toFixed(1)} ms`,
+        detail: `with data(), fresh arrays: ${heapFresh.ms.toFixed(1)} ms`,
       });
     }
   } finally {

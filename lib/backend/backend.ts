@@ -5,8 +5,9 @@
  *   Right on any adapter, but slow on a software one (lavapipe/llvmpipe).
  * - `wasm`: `@tensorflow/tfjs-backend-wasm`, SIMD, single-threaded (the threaded
  *   build fails in Deno with ERR_WORKER_PATH), its `.wasm` binary read from the
- *   local npm package (no network), plus this toolkit's convolution gradient
- *   kernels so that CNNs train (see `wasm_gradients.ts`).
+ *   local npm package (no network), plus this toolkit's training kernels
+ *   (hand-written WASM SIMD convolutions, gradients and matrix products working
+ *   in place on the tfjs heap, `simd_conv.ts`; see `wasm_gradients.ts`).
  * - `cpu`: tfjs' pure-JavaScript backend, a slow last resort (its filter gradient
  *   replaced by the same convolution formulation, ~30x faster than tfjs' own).
  * - `auto`: WebGPU on a real (non-fallback) GPU adapter, else WASM.

@@ -1,6 +1,10 @@
 /**
- * Gradient kernels for the TensorFlow.js WASM backend, built from its fast
- * (XNNPACK) forward convolution.
+ * Training kernels for the TensorFlow.js WASM backend. At stride 1 (the
+ * paper's network) the convolutions, their gradients, the dense layers'
+ * matrix products, the tiling average-pool gradient and the bias-gradient sums
+ * run on this toolkit's hand-written WASM SIMD kernels (`simd_conv.ts`,
+ * `kernels/conv.c`); `setSimdConvKernels(false)` restores the previous route
+ * described below, which also serves strides other than 1.
  *
  * tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter`, so no convolutional
  * network trains on it, and its `Conv2DBackpropInput` is a plain C++ loop that
@@ -521,10 +525,12 @@ export function registerCpuGradientKernels(): void {
 }
 
 /**
- * Register the fast gradient kernels for the "wasm" backend: adds
- * `Conv2DBackpropFilter`; replaces `Conv2DBackpropInput` (stride 1),
- * `BatchMatMul` (single products: transposes, fresh weights), `AvgPoolGrad` (tiling
- * windows), `Sum` (over leading axes) and `Identity` (shares, not copies), each keeping the original for the cases it does not cover. Call it
+ * Register the fast training kernels for the "wasm" backend: adds
+ * `Conv2DBackpropFilter`; replaces `Conv2D` and `FusedConv2D` (stride 1, SIMD),
+ * `Conv2DBackpropInput` (stride 1), `BatchMatMul` (single products),
+ * `AvgPoolGrad` (tiling windows), `Sum` (over leading axes), `Identity` and
+ * same-dtype `Cast` (share, not copy), each keeping the original for the cases
+ * it does not cover. Call it
  * after importing `@tensorflow/tfjs-backend-wasm`; safe to call more than once,
  * before or after the backend is initialised.
  */
