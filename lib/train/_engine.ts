@@ -143,7 +143,7 @@ export class ParallelEngine implements Engine {
   readonly #handles: WorkerHandle[];
   readonly #sizes: Record<Split, number>;
   #nParams = 0;
-  /** Per worker: the array it returned last step (not the sum), sent with the next weights. */
+  /** Per worker: the array it returned last step, sent with the next weights. */
   readonly #buffers: (Float32Array | undefined)[] = [];
 
   private constructor(
@@ -187,6 +187,11 @@ export class ParallelEngine implements Engine {
     return engine;
   }
 
+  /**
+   * The summed gradient comes back in an array that the next call reuses (a
+   * fresh multi-megabyte array per step costs first-touch page faults, ~4 ms
+   * per MB on the toolkit's Linux VMs): use it before asking again.
+   */
   async gradients(params: Float32Array, idx: Int32Array, seed: number) {
     const S = this.shardCount;
     const n = Math.min(this.workers, S);
@@ -218,10 +223,10 @@ export class ParallelEngine implements Engine {
     let lossSum = 0;
     for (const l of lossSums) lossSum += l;
     const root = treeRoot(values, S);
-    // Recycle the workers' arrays, except the one that holds the sum (the caller's now).
+    // Recycle every worker's array, the one holding the sum too: the caller
+    // uses the gradient before it asks for the next (see `gradients`).
     replies.forEach(({ r }, k) => {
-      const a = r.type === "grad" ? r.nodes[0] : null;
-      this.#buffers[k] = a !== null && a !== root ? a : undefined;
+      this.#buffers[k] = r.type === "grad" ? r.nodes[0] ?? undefined : undefined;
     });
     return { lossSum, grads: root ?? new Float32Array(this.#nParams) };
   }
