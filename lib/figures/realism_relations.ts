@@ -8,22 +8,10 @@
  */
 import { round, VEGA_LITE_SCHEMA } from "./_common.ts";
 import type { TopLevelSpec } from "./render.ts";
+import type { RelationCurve } from "../realism/report.ts";
 
-/** One relation of a realism report (the shape of `RealismReport["curves"][number]`). */
-export interface RealismCurve {
-  id: string;
-  xLabel: string;
-  yLabel: string;
-  points: { lx: number; ly: number }[];
-  fit: { slope: number; intercept: number; pivot: number };
-  published?: {
-    slope: number;
-    intercept: number;
-    pivot: number;
-    lxRange: [number, number];
-    source: string;
-  };
-}
+/** One relation of a realism report (`deno task realism`, lib/realism). */
+export type RealismCurve = RelationCurve;
 
 /** Options of {@linkcode realismRelationsFigure}. */
 export interface RealismFigureOptions {

@@ -29,6 +29,7 @@ import { ProgressBar } from "../io/mod.ts";
 import { gasObservables, PROJECTION_AXES } from "../observe/mod.ts";
 import { generateClusterParticles } from "../particles/mod.ts";
 import { Rng } from "../random/mod.ts";
+import { intrinsicFactor, RadialSums } from "./_apertures.ts";
 import { clusterRng } from "../dataset/render.ts";
 import { selectClusters, simulateDataset, splitClusters } from "../dataset/simulate.ts";
 import type { NoiseSetting, Split, Tracer } from "../types/mod.ts";
@@ -95,38 +96,6 @@ export interface MockSample {
   stacks?: Partial<Record<Tracer, Float32Array>>;
   /** R200 of each image in pixels. */
   r200Pix: Float64Array;
-}
-
-interface Apertures {
-  r: Float64Array;
-}
-
-function radiiPix(npix: number): Apertures {
-  const r = new Float64Array(npix * npix);
-  const c = npix / 2;
-  for (let y = 0; y < npix; y++) {
-    for (let x = 0; x < npix; x++) r[y * npix + x] = Math.hypot(x + 0.5 - c, y + 0.5 - c);
-  }
-  return { r };
-}
-
-/** Sum of image `i` of a stack inside r < rIn and rIn <= r < rOut [pixels]. */
-function sums(
-  stack: Float32Array,
-  i: number,
-  ap: Apertures,
-  rIn: number,
-  rOut: number,
-): [number, number] {
-  const n = ap.r.length;
-  const base = i * n;
-  let a = 0, b = 0;
-  for (let k = 0; k < n; k++) {
-    const rk = ap.r[k];
-    if (rk < rIn) a += stack[base + k];
-    else if (rk < rOut) b += stack[base + k];
-  }
-  return [a, b];
 }
 
 /**
@@ -264,7 +233,7 @@ export async function measureDatasetImages(
     const npix: number = manifest.image?.npix ?? 120;
     const fovArcmin: number = manifest.image?.fov_arcmin ?? 20;
     const pixRad = fovArcmin / npix / ARCMIN_PER_RAD;
-    const ap = radiiPix(npix);
+    const ap = new RadialSums(npix);
     const n = catalog.length;
     const out: ImageMeasurement[] = [];
     const r500Pix = new Float64Array(n);
@@ -307,20 +276,21 @@ export async function measureDatasetImages(
       const data = arr.data as Float32Array;
       for (let i = 0; i < n; i++) {
         const m = out[i];
-        const [core, ring] = sums(data, i, ap, CORE_FRACTION_OF_R500 * r500Pix[i], r500Pix[i]);
-        const dL = pixMpc[i] / pixRad * (1 + m.redshift) ** 2 * MPC_CM; // D_L = D_A (1+z)^2
-        const lum = 4 * Math.PI * dL * dL;
-        const area = pixMpc[i] * pixMpc[i];
-        if (t === "ypar") m.y500Mpc2 = (core + ring) * area;
-        else if (t === "star") m.mStar500Msun = (core + ring) * area;
+        const cum = ap.cumulative(data, i);
+        const total = ap.within(cum, r500Pix[i]);
+        const core = ap.within(cum, CORE_FRACTION_OF_R500 * r500Pix[i]);
+        const ring = total - core;
+        const f = intrinsicFactor(t, m.redshift, pixRad, cosmology);
+        if (t === "ypar") m.y500Mpc2 = total * f;
+        else if (t === "star") m.mStar500Msun = total * f;
         else if (t === "fxb") {
-          m.lBolCoreErgPerS = core * lum;
-          m.lBolRingErgPerS = ring * lum;
-          m.lBol500ErgPerS = (core + ring) * lum;
+          m.lBolCoreErgPerS = core * f;
+          m.lBolRingErgPerS = ring * f;
+          m.lBol500ErgPerS = total * f;
         } else {
-          m.lSoftCoreErgPerS = core * lum;
-          m.lSoftRingErgPerS = ring * lum;
-          m.lSoft500ErgPerS = (core + ring) * lum;
+          m.lSoftCoreErgPerS = core * f;
+          m.lSoftRingErgPerS = ring * f;
+          m.lSoft500ErgPerS = total * f;
         }
       }
       if (keep.keepStacks?.includes(t)) stacks[t] = data;

@@ -18,7 +18,7 @@
 import { type Table2Row, table2Stats } from "../evaluate/table2.ts";
 import { loadDataset } from "../dataset/load_dataset.ts";
 import { angularDiameterDistanceMpc, type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
-import { ARCMIN_PER_RAD, MPC_CM } from "../constants/mod.ts";
+import { ARCMIN_PER_RAD } from "../constants/mod.ts";
 import { duffy08Concentration } from "../halo/mod.ts";
 import {
   IMAGE_SIZE_PX,
@@ -28,6 +28,7 @@ import {
 } from "../interpret/dataset.ts";
 import { derivedHalo } from "../particles/mod.ts";
 import type { Split, Tracer } from "../types/mod.ts";
+import { intrinsicFactor, RadialSums } from "./_apertures.ts";
 
 /** Options of {@linkcode apertureSums}. */
 export interface ApertureOptions {
@@ -243,75 +244,6 @@ export interface BaselineRowsOptions {
   cosmology?: Cosmology;
   /** Iterations of the R500 aperture. Default 30 (stops early when the mass changes < 1e-4 dex). */
   iterations?: number;
-}
-
-/**
- * Per-image cumulative signal at each distinct pixel-centre radius, for
- * apertures of any radius (pixel-centre membership, as {@linkcode apertureSums}).
- */
-class RadialSums {
-  readonly #order: Int32Array;
-  /** Distinct radii, increasing [pixels]. */
-  readonly #radius: Float64Array;
-  /** Number of pixels with radius <= #radius[k]. */
-  readonly #count: Int32Array;
-  constructor(size: number) {
-    const n = size * size;
-    const c = size / 2;
-    const r = new Float64Array(n);
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) r[y * size + x] = Math.hypot(x + 0.5 - c, y + 0.5 - c);
-    }
-    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => r[a] - r[b]);
-    const radius: number[] = [];
-    const count: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const rk = r[order[k]];
-      if (radius.length > 0 && rk - radius[radius.length - 1] < 1e-9) {
-        count[count.length - 1] = k + 1;
-      } else {
-        radius.push(rk);
-        count.push(k + 1);
-      }
-    }
-    this.#order = order;
-    this.#radius = Float64Array.from(radius);
-    this.#count = Int32Array.from(count);
-  }
-  /** Cumulative sums of one image at each distinct radius. */
-  cumulative(images: Float32Array, index: number): Float64Array {
-    const out = new Float64Array(this.#radius.length);
-    const base = index * this.#order.length;
-    let s = 0;
-    let k = 0;
-    for (let g = 0; g < out.length; g++) {
-      for (const end = this.#count[g]; k < end; k++) s += images[base + this.#order[k]];
-      out[g] = s;
-    }
-    return out;
-  }
-  /** Sum of the pixels whose centre lies within `radiusPx` (binary search in the radii). */
-  within(cum: Float64Array, radiusPx: number): number {
-    let lo = 0, hi = this.#radius.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.#radius[mid] <= radiusPx) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? 0 : cum[lo - 1];
-  }
-}
-
-/**
- * The factor that turns a tracer's summed pixels into an intrinsic signal at
- * redshift z: stellar mass [Msun] and Y D_A^2 [Mpc^2] multiply by the pixel
- * area (D_A theta_pix)^2, X-ray fluxes by 4 pi D_L^2 [erg/s per erg/s/cm^2].
- */
-function intrinsicFactor(tracer: Tracer, z: number, pixRad: number, cosmology: Cosmology): number {
-  const dA = angularDiameterDistanceMpc(z, cosmology);
-  if (tracer === "star" || tracer === "ypar") return (dA * pixRad) ** 2;
-  const dLcm = dA * (1 + z) ** 2 * MPC_CM;
-  return 4 * Math.PI * dLcm * dLcm;
 }
 
 /**
