@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { encodeNpy, readCsv, readNpy } from "../lib/io/mod.ts";
 import { DATASET_GALAXY_COLUMNS, simulateDataset } from "../lib/dataset/mod.ts";
 import { loadDataset } from "../lib/dataset/mod.ts";
-import { npyHeaderF32 } from "../lib/dataset/_npy_stream.ts";
+import { npyHeaderF32 } from "../lib/io/npy_stream.ts";
 import { TRACERS } from "../lib/types/mod.ts";
 import { main } from "../tasks/simulate.ts";
 

@@ -43,7 +43,7 @@ import {
   renderClusterViews,
   type RenderSettings,
 } from "./render.ts";
-import { NpyStreamWriter } from "./_npy_stream.ts";
+import { NpyStreamWriter } from "../io/npy_stream.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** Options of {@linkcode simulateDataset}. */

@@ -72,7 +72,7 @@ import {
   type SnapshotHeader,
   tngTemperatureK,
 } from "./formats.ts";
-import { F32StreamWriter } from "./_f32_writer.ts";
+import { NpyStreamWriter } from "../io/npy_stream.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** Options of {@linkcode importSnapshot}. */
@@ -383,7 +383,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
   const nImages = 4 * selected.length;
   const suffix = `.partial-${Deno.pid}`;
   const temp = (name: string) => join(o.out, name + suffix);
-  const writers: Partial<Record<Tracer, F32StreamWriter>> = {};
+  const writers: Partial<Record<Tracer, NpyStreamWriter>> = {};
   const catalogRows: Row[] = [];
   const tempFiles: string[] = [];
   const passes = Math.ceil(selected.length / o.clustersPerPass);
@@ -398,7 +398,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     for (const t of TRACERS) {
       const path = temp(DATASET_FILES.images(t));
       tempFiles.push(path);
-      writers[t] = await F32StreamWriter.create(path, [nImages, NPIX, NPIX]);
+      writers[t] = await NpyStreamWriter.create(path, [nImages, NPIX, NPIX]);
     }
     for (let pass = 0; pass < passes; pass++) {
       const batch = selected.slice(pass * o.clustersPerPass, (pass + 1) * o.clustersPerPass);

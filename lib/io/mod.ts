@@ -14,3 +14,4 @@ export * from "./npy.ts";
 export * from "./csv.ts";
 export * from "./atomic.ts";
 export * from "./progress.ts";
+export * from "./npy_stream.ts";

@@ -1,5 +1,5 @@
 /**
- * Private: stream a float32 `.npy` file whose shape is known up front, so
+ * Stream a float32 `.npy` file whose shape is known up front, so
  * that images go to disk cluster by cluster instead of being held in memory
  * (the paper-sized dataset is ~1.8 GB). The header is byte-identical to
  * `encodeNpy` in lib/io.
