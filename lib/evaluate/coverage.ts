@@ -13,7 +13,11 @@
  *
  * @module
  */
-import { beltInterval, type ConfidenceBelt } from "../predict/confidence_belt.ts";
+import {
+  BELT_CENTRAL_LEVELS,
+  beltInterval,
+  type ConfidenceBelt,
+} from "../predict/confidence_belt.ts";
 import { BIAS_BIN_DEX, CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "./table2.ts";
 
 /** Coverage in one mass bin (or the central range). */
@@ -43,20 +47,8 @@ export interface CoverageReport {
   };
 }
 
-/** Default nominal levels: 10-90 per cent in steps of 10, 68 and 95. */
-export const COVERAGE_LEVELS: readonly number[] = [
-  0.1,
-  0.2,
-  0.3,
-  0.4,
-  0.5,
-  0.6,
-  0.68,
-  0.7,
-  0.8,
-  0.9,
-  0.95,
-];
+/** Default nominal levels: those the confidence belt can invert (10-90 per cent in steps of 10, 68 and 95). */
+export const COVERAGE_LEVELS: readonly number[] = BELT_CENTRAL_LEVELS;
 
 const key = (p: number) => p.toFixed(2);
 
