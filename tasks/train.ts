@@ -2,7 +2,7 @@
  * `deno task train --data DIR --tracer star|fxs|fxb|ypar|multi --out DIR
  * [--epochs N] [--backend auto|webgpu|wasm|cpu] [--seed S] [--workers N]
  * [--profile smoke|quick|paper] [--lr X] [--decay X] [--schedule none|warmup-cosine]
- * [--warmup-epochs X] [--lr-floor X] [--patience N] [--min-delta X]`: train
+ * [--warmup-epochs X] [--lr-floor X] [--patience N] [--min-delta X] [--augment on|off]`: train
  * one of the paper's five CNNs. On the WASM backend it uses one worker per CPU
  * core unless told otherwise. Running
  * the same command again after an interruption resumes from the last epoch's
@@ -18,6 +18,7 @@ import {
 } from "../lib/backend/mod.ts";
 import { loadDataset } from "../lib/dataset/mod.ts";
 import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
+import { DEFAULT_DROPOUT } from "../lib/model/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
 import {
   DEFAULT_GRADIENT_SHARDS,
@@ -46,6 +47,8 @@ const USAGE =
                   (a power of two; default 8, 1 on WebGPU): results do not depend on
                   --workers, and at most N workers share a batch
   --seed S        seed of weights, shuffling and dropout (default: the profile's)
+  --dropout X     dropout fraction between the dense layers (default 0.2, the paper's text;
+                  its numbered list says 0.1)
   --batch N       batch size (default: the profile's, 50)
   --lr X          RMSprop learning rate (default: the profile's; the paper's is 0.01)
   --decay X       Keras decay per update, lr / (1 + decay t) (default: the profile's;
@@ -60,6 +63,8 @@ const USAGE =
                   (default: the profile's; paper 0)
   --min-delta X   an improvement must lower the best val_loss by more than X (default: the
                   profile's, else 0)
+  --augment on|off  turn each training image by a random symmetry of the square (quarter
+                  turns, mirrors) at each step (default: the profile's; paper off)
   --fresh         ignore an existing checkpoint and start again
   -h, --help      this text`;
 
@@ -86,6 +91,8 @@ if (import.meta.main) {
     "lr-floor": { type: "string" },
     patience: { type: "string" },
     "min-delta": { type: "string" },
+    augment: { type: "string" },
+    dropout: { type: "string" },
     "gradient-shards": { type: "string" },
     fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -113,7 +120,10 @@ if (import.meta.main) {
   const epochs = int("epochs", values.epochs) ?? profile.train.epochs;
   const batchSize = int("batch", values.batch) ?? profile.train.batchSize;
   const seed = int("seed", values.seed, 0) ?? profile.train.seed;
-  const learningRate = values.lr === undefined ? profile.train.learningRate : Number(values.lr);
+  const profileLr = kind === "multi"
+    ? profile.train.multichannelLearningRate ?? profile.train.learningRate
+    : profile.train.learningRate;
+  const learningRate = values.lr === undefined ? profileLr : Number(values.lr);
   if (!(Number.isFinite(learningRate) && learningRate > 0)) {
     fail(`--lr must be a number > 0, got ${values.lr}`);
   }
@@ -135,6 +145,12 @@ if (import.meta.main) {
     patience: int("patience", values.patience, 0) ?? profile.train.earlyStopping.patience,
     minDelta: num("min-delta", values["min-delta"], profile.train.earlyStopping.minDelta ?? 0),
   };
+  if (values.augment !== undefined && !["on", "off"].includes(values.augment)) {
+    fail(`--augment must be on or off, got "${values.augment}"`);
+  }
+  const augment = values.augment === undefined ? profile.train.augment : values.augment === "on";
+  const dropout = num("dropout", values.dropout, DEFAULT_DROPOUT);
+  if (dropout >= 1) fail(`--dropout must be in [0, 1), got "${values.dropout}"`);
   const cores = navigator.hardwareConcurrency ?? 2;
   let workers = int("workers", values.workers);
   if (workers !== undefined && workers > Math.max(2, cores)) {
@@ -204,7 +220,7 @@ if (import.meta.main) {
         earlyStopping.patience > 0
           ? `patience ${earlyStopping.patience}, min delta ${earlyStopping.minDelta}`
           : "off"
-      }`,
+      }, augmentation ${augment ? "on" : "off"}`,
     );
     if (!values.fresh) {
       const ck = await Deno.stat(`${values.out}/checkpoint.bin`).catch(() => null);
@@ -220,6 +236,8 @@ if (import.meta.main) {
       decay,
       schedule,
       earlyStopping,
+      augment,
+      dropout,
       gradientShards,
       seed,
       workers,

@@ -7,20 +7,24 @@ Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1
     epochs: 1000,
     batchSize: 50,
     learningRate: 0.01,
+    multichannelLearningRate: null,
     decay: 1e-4,
     schedule: { name: "none" },
     earlyStopping: { patience: 0 },
+    augment: false,
     seed: 1,
   });
 });
 
-Deno.test("the quick and smoke profiles train with the warm-up/cosine schedule and early stopping", () => {
+Deno.test("the quick and smoke profiles train with the warm-up/cosine schedule, early stopping and augmentation", () => {
   for (const name of ["quick", "smoke"]) {
     const t = getProfile(name).train;
     assert.deepEqual(t.schedule, QUICK_SCHEDULE);
     assert.deepEqual(t.earlyStopping, QUICK_EARLY_STOPPING);
     assert.equal(t.decay, 0);
     assert.ok(t.earlyStopping.patience > 0);
+    assert.equal(t.augment, true);
+    assert.equal(t.multichannelLearningRate, t.learningRate / 4);
   }
   assert.equal(getProfile("quick").train.epochs, 8);
   // getProfile returns a copy: changing it leaves the profile as it was.

@@ -39,11 +39,16 @@ export interface Engine {
   readonly workers: number;
   /** Shards per batch (power of two); fixes the order of the gradient sums. */
   readonly shardCount: number;
-  /** Loss and gradient summed over the train images `idx`. */
+  /**
+   * Loss and gradient summed over the train images `idx`; `augment` turns
+   * each image by a random symmetry of the square drawn from `seed` and the
+   * image's index (_runner.ts).
+   */
   gradients(
     params: Float32Array,
     idx: Int32Array,
     seed: number,
+    augment?: boolean,
   ): Promise<{ lossSum: number; grads: Float32Array }>;
   /** Network outputs for every image of a split. */
   predict(params: Float32Array, split: Split): Promise<Float32Array>;
@@ -69,13 +74,14 @@ export class LocalEngine implements Engine {
     this.shardCount = checkShardCount(shardCount);
   }
 
-  async gradients(params: Float32Array, idx: Int32Array, seed: number) {
+  async gradients(params: Float32Array, idx: Int32Array, seed: number, augment = false) {
     this.runner.setParams(params);
     const r = await this.runner.gradNodes(this.#splits.train, {
       shards: cutShards(idx, this.shardCount),
       firstShard: 0,
       nodes: [{ lo: 0, size: this.shardCount }],
       seed,
+      augment,
     });
     let lossSum = 0;
     for (const l of r.lossSums) lossSum += l;
@@ -192,7 +198,7 @@ export class ParallelEngine implements Engine {
    * fresh multi-megabyte array per step costs first-touch page faults, ~4 ms
    * per MB on the toolkit's Linux VMs): use it before asking again.
    */
-  async gradients(params: Float32Array, idx: Int32Array, seed: number) {
+  async gradients(params: Float32Array, idx: Int32Array, seed: number, augment = false) {
     const S = this.shardCount;
     const n = Math.min(this.workers, S);
     const shards = cutShards(idx, S);
@@ -209,7 +215,15 @@ export class ParallelEngine implements Engine {
       p.set(params);
       return this.#handles[k].request(
         // One seed for all: dropout masks are drawn per image from it (_runner.ts).
-        { type: "grad", params: p, shards: shards.slice(lo, hi), firstShard: lo, nodes, seed },
+        {
+          type: "grad",
+          params: p,
+          shards: shards.slice(lo, hi),
+          firstShard: lo,
+          nodes,
+          seed,
+          augment,
+        },
         [p.buffer],
       ).then((r) => ({ r, lo, nodes }));
     }));

@@ -78,6 +78,42 @@ export function treeRoot(
   return value(0, shardCount);
 }
 
+/**
+ * The symmetry of the square (0-7, {@linkcode dihedralCopy}) applied to train
+ * image `image` at the step seeded by `seed`: a function of the two only, so
+ * that a batch split over any number of workers is turned the same way.
+ */
+export function dihedralDraw(seed: number, image: number): number {
+  return new Rng(seed ^ 0x2545f491).fork(image + 1).nextUint32() & 7;
+}
+
+/**
+ * Copy a square image (IMAGE_SIZE_PIX on a side, row-major [y][x]) mapped by
+ * one of the 8 symmetries of the square about its centre, where the cluster
+ * centre sits (lib/observe/imaging.ts: coordinate (npix/2, npix/2), the
+ * corner between the four central pixels): rotation by `k & 3` quarter
+ * turns, then a mirror in x when `k & 4`. Every pixel lands on a pixel, none
+ * is lost or repeated. A cluster's mass does not depend on how its map is
+ * turned or mirrored (a rotation about the line of sight, a parity flip), so
+ * these are free extra training views; the paper trains without them.
+ */
+export function dihedralCopy(src: Float32Array, dst: Float32Array, k: number): void {
+  const n = IMAGE_SIZE_PIX;
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      // Twice the pixel centre's offset from the image centre: odd integers.
+      let u = (k & 4) ? n - 1 - 2 * x : 2 * x + 1 - n;
+      let v = 2 * y + 1 - n;
+      for (let r = 0; r < (k & 3); r++) {
+        const t = u;
+        u = v;
+        v = -t;
+      }
+      dst[y * n + x] = src[((v + n - 1) / 2) * n + (u + n - 1) / 2];
+    }
+  }
+}
+
 /** One split, scaled and ready for the network. */
 export interface SplitArrays {
   /** Images in the split. */
@@ -180,13 +216,21 @@ export class ModelRunner {
     }
   }
 
-  #inputs(data: SplitArrays, idx: ArrayLike<number>): tf.Tensor4D[] {
+  /**
+   * The images `idx` as input tensors; with `turns`, image k is first mapped
+   * by the symmetry of the square `turns[k]` ({@linkcode dihedralCopy}), the
+   * same for every channel.
+   */
+  #inputs(data: SplitArrays, idx: ArrayLike<number>, turns?: Uint8Array): tf.Tensor4D[] {
     const b = idx.length;
     return data.images.map((img) => {
       const buf = new Float32Array(b * IMAGE_PIXELS);
       for (let k = 0; k < b; k++) {
         const i = idx[k];
-        buf.set(img.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), k * IMAGE_PIXELS);
+        const src = img.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
+        if (turns && turns[k] !== 0) {
+          dihedralCopy(src, buf.subarray(k * IMAGE_PIXELS, (k + 1) * IMAGE_PIXELS), turns[k]);
+        } else buf.set(src, k * IMAGE_PIXELS);
       }
       return tf.tensor4d(buf, [b, IMAGE_SIZE_PIX, IMAGE_SIZE_PIX, 1]);
     });
@@ -217,10 +261,14 @@ export class ModelRunner {
     data: SplitArrays,
     idx: ArrayLike<number>,
     dropoutSeed: number,
+    augment: boolean,
   ): Promise<{ loss: number; grads: tf.Tensor[] } | null> {
     if (idx.length === 0) return null;
     this.#masks = this.#makeMasks(idx, dropoutSeed);
-    const xs = this.#inputs(data, idx);
+    const turns = augment
+      ? Uint8Array.from(idx as ArrayLike<number>, (i) => dihedralDraw(dropoutSeed, i))
+      : undefined;
+    const xs = this.#inputs(data, idx, turns);
     const yArr = new Float32Array(idx.length);
     for (let k = 0; k < idx.length; k++) yArr[k] = data.targets[idx[k]];
     const y = tf.tensor2d(yArr, [idx.length, 1]);
@@ -257,6 +305,11 @@ export class ModelRunner {
       nodes: TreeNode[];
       seed: number;
       /**
+       * Turn each image by a random symmetry of the square drawn from `seed`
+       * and its index ({@linkcode dihedralDraw}). Default false.
+       */
+      augment?: boolean;
+      /**
        * Arrays to write node i's gradient into (reused when of the right
        * length): fresh multi-megabyte arrays cost first-touch page faults
        * (~4 ms per MB on the toolkit's Linux VMs), recycled ones do not.
@@ -279,7 +332,7 @@ export class ModelRunner {
         if (j < 0 || j >= req.shards.length) {
           throw new RangeError(`Cannot compute gradients: shard ${lo} was not sent`);
         }
-        const r = await this.#shardGrads(data, req.shards[j], req.seed);
+        const r = await this.#shardGrads(data, req.shards[j], req.seed, req.augment ?? false);
         if (!r) return null;
         lossSums[j] = r.loss;
         return r.grads;

@@ -29,6 +29,8 @@ export type WorkerRequest =
     /** Tree nodes to return, covering those shards. */
     nodes: TreeNode[];
     seed: number;
+    /** Turn each image by a random symmetry of the square (_runner.ts). */
+    augment: boolean;
   }
   | { type: "predict"; params: Float32Array; split: Split; start: number; end: number }
   | { type: "memory" };

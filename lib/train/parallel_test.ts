@@ -111,7 +111,7 @@ Deno.test("loadTrainedModel() predicts the run's test masses from raw images, di
 // differences in near-zero gradients into full-size updates. With fixed shards
 // summed in a fixed tree the runs agree to the bit; the tolerance is therefore 0
 // for the training losses, learning rates and weights (via the test masses).
-Deno.test("1, 2 and 3 WASM workers train to the same losses and masses for a seed, to the bit", async () => {
+Deno.test("1, 2 and 3 WASM workers train to the same losses and masses for a seed, to the bit (augmentation on)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "c2_workers_" });
   try {
     await writeSyntheticDataset(join(dir, "data"), { clusters: 16, seed: 7, tracers: ["ypar"] });
@@ -124,6 +124,7 @@ Deno.test("1, 2 and 3 WASM workers train to the same losses and masses for a see
       schedule: { name: "warmup-cosine", warmupEpochs: 1, floor: 0.05 } as const,
       gradientShards: 4,
       seed: 3,
+      augment: true,
       silent: true,
     };
     const one = await trainNetwork(d, { ...settings, outDir: join(dir, "w1"), workers: 1 });

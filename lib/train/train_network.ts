@@ -25,7 +25,14 @@
  * one would. `history.csv` gives the learning rate after each epoch (`lr`)
  * and the epochs since the last improvement (`epochs_without_improvement`);
  * `training.json` records the schedule, the early-stopping settings and the
- * epoch at which training stopped.
+ * epoch at which training stopped. `val_bias` is the validation split's mean
+ * ln M_pred - ln M_true, so val_loss - val_bias^2 is the part that is scatter.
+ *
+ * Augmentation (`augment: true`; the `quick` and `smoke` profiles, not the
+ * paper): at every step each training image is turned by one of the 8
+ * symmetries of the square about the cluster centre (quarter turns, mirrors),
+ * drawn from the step's seed and the image's index, like the dropout masks,
+ * so that any number of workers turns a batch the same way.
  *
  * Data parallelism and reproducibility: each batch is cut into
  * `gradientShards` (default 8) contiguous shards; workers take runs of shards
@@ -108,6 +115,7 @@ export const HISTORY_COLUMNS = [
   "seconds",
   "images_per_s",
   "epochs_without_improvement",
+  "val_bias",
 ] as const;
 
 /** One row of `history.csv`. */
@@ -129,6 +137,11 @@ export interface HistoryRow {
    * stopping's minDelta (Keras' `wait`; 0 at an improvement).
    */
   epochs_without_improvement: number;
+  /**
+   * Mean of ln M_pred - ln M_true over the validation split after the epoch:
+   * the part of val_loss that is an offset (val_loss = val_bias^2 + variance).
+   */
+  val_bias: number;
 }
 
 /** Options of {@linkcode trainNetwork}. */
@@ -147,6 +160,12 @@ export interface TrainOptions {
   schedule?: LrScheduleSettings;
   /** Early stopping on the validation loss. Default `{ patience: 0 }` (off). */
   earlyStopping?: EarlyStopping;
+  /**
+   * Turn each training image, at each step, by a random one of the 8
+   * symmetries of the square (rotations by quarter turns and mirrors about
+   * the cluster centre); the paper does not. Default false.
+   */
+  augment?: boolean;
   /** Seed of weights, shuffling and dropout. Default 1. */
   seed?: number;
   /** Dropout fraction between dense layers. Default lib/model's DEFAULT_DROPOUT (0.2). */
@@ -219,6 +238,13 @@ function scaleSplits(ds: LoadedDataset, scaling: InputScaling): Record<Split, Sp
   return out;
 }
 
+/** Mean of ln M_pred - ln M_true (outputs and targets in log10 M - 14). */
+function meanLnResidual(outputs: Float32Array, targets: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < outputs.length; i++) s += outputs[i] - targets[i];
+  return (Math.LN10 * s) / outputs.length;
+}
+
 function msle(outputs: Float32Array, targets: Float32Array): number {
   let s = 0;
   for (let i = 0; i < outputs.length; i++) s += (outputs[i] - targets[i]) ** 2;
@@ -264,6 +290,7 @@ export async function trainNetwork(
   const scheduleSettings: LrScheduleSettings = options.schedule ?? { name: "none" };
   const earlyStopping = checkEarlyStopping(options.earlyStopping ?? { patience: 0 });
   const minDelta = earlyStopping.minDelta ?? 0;
+  const augment = options.augment ?? false;
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new RangeError(`Cannot train: epochs must be an integer >= 1, got ${epochs}`);
   }
@@ -294,6 +321,8 @@ export async function trainNetwork(
     lrSchedule: JSON.stringify(scheduleSettings),
     seed,
     dropout,
+    augment,
+
     dataChecksum: dataChecksum(dataset),
   };
   const nTrain = dataset.splits.train.n;
@@ -305,9 +334,11 @@ export async function trainNetwork(
   if (ck) {
     for (const [k, v] of Object.entries(fingerprint)) {
       if (k === "dataDir") continue; // the same data may be moved
-      // Checkpoints from before schedules existed were made without one.
+      // Checkpoints from before schedules (augmentation) existed were made without one.
       const was = k === "lrSchedule"
         ? ck.meta.fingerprint[k] ?? JSON.stringify({ name: "none" })
+        : k === "augment"
+        ? ck.meta.fingerprint[k] ?? false
         : ck.meta.fingerprint[k];
       if (was !== v) {
         throw new RangeError(
@@ -345,7 +376,11 @@ export async function trainNetwork(
     bestParams = ck.bestParams;
     bestValLoss = ck.meta.bestValLoss;
     bestEpoch = ck.meta.bestEpoch;
-    history = ck.meta.history as unknown as HistoryRow[];
+    // Checkpoints from before val_bias existed: NaN, "not recorded".
+    history = (ck.meta.history as unknown as Omit<HistoryRow, "val_bias">[]).map((r) => ({
+      val_bias: NaN,
+      ...r,
+    }));
     startEpoch = ck.meta.epochsCompleted + 1;
   }
   ck = null;
@@ -372,7 +407,7 @@ export async function trainNetwork(
       for (let s = 0; s < stepsPerEpoch; s++) {
         const idx = order.subarray(s * batchSize, Math.min(nTrain, (s + 1) * batchSize));
         const stepSeed = (rootRng.fork(epoch).fork(s + 1).nextUint32() & 0x3fffffff) + 1;
-        const g = await engine.gradients(params, idx, stepSeed);
+        const g = await engine.gradients(params, idx, stepSeed, augment);
         const inv = 1 / idx.length;
         for (let i = 0; i < g.grads.length; i++) g.grads[i] *= inv;
         opt.step(params, g.grads);
@@ -399,6 +434,7 @@ export async function trainNetwork(
         seconds: (t1 - t0) / 1000,
         images_per_s: nTrain / ((tTrain - t0) / 1000),
         epochs_without_improvement: 0,
+        val_bias: meanLnResidual(valOut, splits.val.targets),
       };
       if (!Number.isFinite(row.loss) || !Number.isFinite(valLoss)) {
         throw new RangeError(
@@ -520,6 +556,10 @@ export async function trainNetwork(
           "fixed pairwise tree; dropout masks drawn per image: the same result for any " +
           "number of workers on one backend",
         shuffle: "per epoch, Rng(seed).fork(epoch)",
+        augment: augment
+          ? "each training image at each step turned by one of the 8 symmetries of the " +
+            "square about the cluster centre, drawn from the step seed and the image index"
+          : "none",
       },
       backend: backendLabel,
       epochsCompleted: history.length,

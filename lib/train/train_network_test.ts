@@ -50,6 +50,7 @@ Deno.test("a run stopped after 2 epochs resumes at epoch 3 and matches an uninte
     "seconds",
     "images_per_s",
     "epochs_without_improvement",
+    "val_bias",
   ]);
   assert.equal(hist.length, 3);
   await assert.rejects(
