@@ -106,6 +106,31 @@ export interface TorchOptions {
   network?: "single" | "multi";
   /** torch.set_num_threads. Default 2. */
   threads?: number;
+  /**
+   * glibc malloc as it comes ("default"), or told to keep freed memory
+   * ("keep": MALLOC_MMAP_MAX_=0, MALLOC_TRIM_THRESHOLD_ huge). PyTorch frees
+   * and re-allocates its multi-megabyte activations every step; by default
+   * glibc hands blocks over 32 MB back to the kernel and maps them afresh, and
+   * on this project's VMs every first touch of a fresh page costs (~4 ms per
+   * MB), which slows PyTorch 3x here (measured 2026-12-01: 54 against 150-181
+   * images/s). "keep" is PyTorch at its best on such a machine (PyTorch's
+   * performance tuning guide recommends swapping the default malloc for
+   * jemalloc or tcmalloc, which keep freed memory).
+   * Default "default".
+   */
+  allocator?: "default" | "keep";
+}
+
+/** Environment that makes glibc malloc keep freed memory (see {@linkcode TorchOptions}). */
+export const MALLOC_KEEP_ENV: Record<string, string> = {
+  MALLOC_MMAP_MAX_: "0",
+  MALLOC_TRIM_THRESHOLD_: "1000000000000",
+};
+
+/** The label part naming a PyTorch configuration, e.g. "2 threads, malloc keeps memory". */
+export function torchConfigLabel(threads: number, allocator: "default" | "keep"): string {
+  const th = `${threads} thread${threads === 1 ? "" : "s"}`;
+  return allocator === "keep" ? `${th}, malloc keeps memory` : th;
 }
 
 /**
@@ -129,6 +154,7 @@ export async function torchThroughput(options: TorchOptions): Promise<BenchResul
       "--network",
       network,
     ],
+    env: options.allocator === "keep" ? MALLOC_KEEP_ENV : {},
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -144,8 +170,7 @@ export async function torchThroughput(options: TorchOptions): Promise<BenchResul
     torch: string;
   };
   const name = network === "multi" ? "multichannel" : "single-channel";
-  const threads = options.threads ?? 2;
-  const th = `${threads} thread${threads === 1 ? "" : "s"}`;
+  const th = torchConfigLabel(options.threads ?? 2, options.allocator ?? "default");
   return [
     {
       label: `PyTorch ${r.torch} CPU (${th}) training, ${name} CNN`,

@@ -18,7 +18,13 @@
  * epoch and `epochs_without_improvement`, and `training.json` the settings
  * and the epoch at which training stopped. The `train` task's flags:
  * `--lr`, `--decay`, `--schedule none|warmup-cosine`, `--warmup-epochs`,
- * `--lr-floor`, `--patience`, `--min-delta`.
+ * `--lr-floor`, `--patience`, `--min-delta`, `--augment on|off`, `--dropout`.
+ * The short profiles train the multichannel network at a quarter of the
+ * single-channel peak lr (lib/profiles).
+ *
+ * Augmentation (`augment`; the short profiles, not the paper): each training
+ * image is turned at every step by a random one of the 8 symmetries of the
+ * square about the cluster centre, drawn per image from the step's seed.
  *
  * Workers: the batch is cut into `gradientShards` (default 8) fixed pieces
  * whose gradients are added in a fixed tree, and dropout masks are drawn per
