@@ -9,6 +9,7 @@ import {
 } from "../dataset/mod.ts";
 import { dihedralCopy, dihedralDraw } from "./_runner.ts";
 import { trainNetwork } from "./train_network.ts";
+import { killResumeAndStraight } from "./_resume_testing.ts";
 
 const N = IMAGE_SIZE_PIX;
 const ramp = Float32Array.from({ length: IMAGE_PIXELS }, (_, i) => i);
@@ -75,20 +76,12 @@ Deno.test("an augmented run resumes to the straight run's losses and records the
       silent: true,
     };
     const out = join(root, "aug");
-    await assert.rejects(
-      () =>
-        trainNetwork(ds, {
-          ...settings,
-          outDir: out,
-          onEpoch: (r) => {
-            if (r.epoch === 2) throw new Error("killed after epoch 2");
-          },
-        }),
-      /killed after epoch 2/,
+    const { resumed, straight } = await killResumeAndStraight(
+      ds,
+      settings,
+      out,
+      join(root, "straight"),
     );
-    const resumed = await trainNetwork(ds, { ...settings, outDir: out });
-    assert.equal(resumed.startEpoch, 3);
-    const straight = await trainNetwork(ds, { ...settings, outDir: join(root, "straight") });
     assert.deepEqual(resumed.history.map((r) => r.loss), straight.history.map((r) => r.loss));
     assert.deepEqual(
       resumed.history.map((r) => r.val_loss),
