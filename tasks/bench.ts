@@ -145,8 +145,8 @@ if (!skip.has("train")) {
     const trainer = find(`lib/train trainNetwork, ${name} CNN, 2 WASM workers`);
     // Against PyTorch as it comes and against PyTorch at its best (malloc keeping memory).
     for (const allocator of ["default", "keep"] as const) {
-      const pt1 = torchRow(torchConfigLabel(1, allocator), "images/CPU-s");
       const c1 = torchConfigLabel(1, allocator);
+      const pt1 = torchRow(c1, "images/CPU-s");
       if (pt1 !== undefined && one !== undefined) {
         ratios.push({
           label: `${name}: tfjs 1 WASM worker / PyTorch (${c1}), images per CPU-second`,

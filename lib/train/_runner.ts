@@ -265,9 +265,7 @@ export class ModelRunner {
   ): Promise<{ loss: number; grads: tf.Tensor[] } | null> {
     if (idx.length === 0) return null;
     this.#masks = this.#makeMasks(idx, dropoutSeed);
-    const turns = augment
-      ? Uint8Array.from(idx as ArrayLike<number>, (i) => dihedralDraw(dropoutSeed, i))
-      : undefined;
+    const turns = augment ? Uint8Array.from(idx, (i) => dihedralDraw(dropoutSeed, i)) : undefined;
     const xs = this.#inputs(data, idx, turns);
     const yArr = new Float32Array(idx.length);
     for (let k = 0; k < idx.length; k++) yArr[k] = data.targets[idx[k]];

@@ -238,6 +238,15 @@ function scaleSplits(ds: LoadedDataset, scaling: InputScaling): Record<Split, Sp
   return out;
 }
 
+/**
+ * Fingerprint entries that checkpoints made before the setting existed lack,
+ * with the value those runs had (no schedule, no augmentation).
+ */
+const FINGERPRINT_DEFAULTS: Record<string, unknown> = {
+  lrSchedule: JSON.stringify({ name: "none" }),
+  augment: false,
+};
+
 /** Mean of ln M_pred - ln M_true (outputs and targets in log10 M - 14). */
 function meanLnResidual(outputs: Float32Array, targets: Float32Array): number {
   let s = 0;
@@ -322,7 +331,6 @@ export async function trainNetwork(
     seed,
     dropout,
     augment,
-
     dataChecksum: dataChecksum(dataset),
   };
   const nTrain = dataset.splits.train.n;
@@ -334,12 +342,7 @@ export async function trainNetwork(
   if (ck) {
     for (const [k, v] of Object.entries(fingerprint)) {
       if (k === "dataDir") continue; // the same data may be moved
-      // Checkpoints from before schedules (augmentation) existed were made without one.
-      const was = k === "lrSchedule"
-        ? ck.meta.fingerprint[k] ?? JSON.stringify({ name: "none" })
-        : k === "augment"
-        ? ck.meta.fingerprint[k] ?? false
-        : ck.meta.fingerprint[k];
+      const was = ck.meta.fingerprint[k] ?? FINGERPRINT_DEFAULTS[k];
       if (was !== v) {
         throw new RangeError(
           `Cannot resume ${ckPath}: it was made with ${k} = ${was}, ` +
