@@ -2,9 +2,11 @@
  * Per-kernel timings of a WASM training step of the paper's single-channel
  * CNN (batch 50, 120 x 120): each convolution's forward pass, filter gradient
  * and input gradient, the first dense layer's three matrix products, the
- * pooling gradient and the bias-gradient sum, on the hand-written WASM SIMD
- * kernels (lib/backend/kernels/conv.c) and on the previous route (XNNPACK
- * forward convolutions of transposed tensors, tfjs' own kernels), in CPU ms
+ * pooling gradient and the bias-gradient sum, on oneDNN through FFI when
+ * libdnnl2 is installed (lib/backend/onednn.ts; convolutions only), on the
+ * hand-written WASM SIMD kernels (lib/backend/kernels/conv.c) and on the
+ * previous route (XNNPACK forward convolutions of transposed tensors, tfjs'
+ * own kernels), in CPU ms
  * per call (single-threaded kernels: their run time on a core, even on a busy
  * machine) and GFLOPS (2 x multiply-adds / time).
  *
@@ -15,7 +17,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import process from "node:process";
-import { setSimdConvKernels, setupBackend } from "../lib/backend/mod.ts";
+import {
+  oneDnnKernelsActive,
+  oneDnnStatus,
+  setOneDnnKernels,
+  setSimdConvKernels,
+  setupBackend,
+} from "../lib/backend/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 import type { BenchResult } from "./_bench_result.ts";
 
@@ -48,8 +56,8 @@ interface Piece {
 }
 
 /**
- * Time every piece on the SIMD kernels and on the previous route; one result
- * per piece (SIMD CPU ms), its detail giving the previous time and both GFLOPS.
+ * Time every piece on each route; one result per piece (CPU ms on the default
+ * route: oneDNN when loaded, else SIMD), its detail giving the others and GFLOPS.
  */
 export async function benchKernels(options: BenchKernelsOptions = {}): Promise<BenchResult[]> {
   const repeats = options.repeats ?? 3;
@@ -118,32 +126,46 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<B
     run: run("Sum", { x: act }, { axis: [0, 1, 2], keepDims: false }),
   });
   const results: BenchResult[] = [];
-  const totals = { before: 0, after: 0 };
+  const native = oneDnnKernelsActive();
+  const routes: { name: string; simd: boolean; onednn: boolean }[] = [
+    { name: "previous", simd: false, onednn: false },
+    { name: "SIMD", simd: true, onednn: false },
+    ...(native ? [{ name: "oneDNN", simd: true, onednn: true }] : []),
+  ];
+  const totals = routes.map(() => 0);
   try {
     for (const p of pieces) {
-      setSimdConvKernels(false);
-      const before = timeKernel(p.run, repeats);
-      setSimdConvKernels(true);
-      const after = timeKernel(p.run, repeats);
-      totals.before += before;
-      totals.after += after;
-      const gf = (ms: number) => (2 * p.macs / (ms / 1000) / 1e9).toFixed(1);
-      const detail = p.macs > 0
-        ? `before ${before.toFixed(1)} ms; ${gf(before)} -> ${gf(after)} GFLOPS; ${
-          (before / after).toFixed(1)
-        }x`
-        : `before ${before.toFixed(1)} ms; ${(before / after).toFixed(1)}x`;
-      results.push({ label: `kernel ${p.label}`, value: after, unit: "CPU ms", detail });
+      const ms = routes.map((r, i) => {
+        setSimdConvKernels(r.simd);
+        setOneDnnKernels(r.onednn);
+        const t = timeKernel(p.run, repeats);
+        totals[i] += t;
+        return t;
+      });
+      const best = ms[ms.length - 1];
+      const gf = (t: number) => (2 * p.macs / (t / 1000) / 1e9).toFixed(1);
+      const others = routes.slice(0, -1).map((r, i) => `${r.name} ${ms[i].toFixed(1)}`).join(", ");
+      const detail = `${routes[routes.length - 1].name}; ${others} ms` +
+        (p.macs > 0 ? `; ${ms.map(gf).join(" / ")} GFLOPS` : "") +
+        `; ${(ms[0] / best).toFixed(1)}x previous`;
+      results.push({ label: `kernel ${p.label}`, value: best, unit: "CPU ms", detail });
     }
   } finally {
     setSimdConvKernels(true);
+    setOneDnnKernels(true);
     tf.dispose(tensors);
   }
+  const best = totals[totals.length - 1];
   results.push({
     label: "kernels above, total per batch of 50",
-    value: totals.after,
+    value: best,
     unit: "CPU ms",
-    detail: `before ${totals.before.toFixed(1)} ms; ${(totals.before / totals.after).toFixed(1)}x`,
+    detail: `${routes[routes.length - 1].name}; ` +
+      routes.slice(0, -1).map((r, i) =>
+        `${r.name} ${totals[i].toFixed(1)} ms (${(totals[i] / best).toFixed(1)}x)`
+      )
+        .join(", ") +
+      (native ? "" : `; oneDNN not used: ${oneDnnStatus().detail}`),
   });
   return results;
 }

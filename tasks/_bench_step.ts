@@ -1,5 +1,6 @@
 /**
- * Data-parallel training steps on the WASM SIMD kernels, measured without
+ * Data-parallel training steps on the WASM backend's kernels (oneDNN
+ * convolutions when libdnnl2 is installed, else WASM SIMD), measured without
  * lib/train's bookkeeping: `workers` Deno workers (tasks/_bench_step_worker.ts)
  * each compute the summed gradient of their share of a batch of 50 random
  * images on their own single-threaded WASM backend; the main thread sends
@@ -14,6 +15,7 @@
  * @module
  */
 import process from "node:process";
+import { convolutionRoute, loadOneDnn } from "../lib/backend/mod.ts";
 import type { NetworkKind } from "../lib/types/mod.ts";
 import type { BenchResult } from "./_bench_result.ts";
 import type { StepReply, StepRequest } from "./_bench_step_worker.ts";
@@ -122,13 +124,15 @@ export async function measureSteps(options: BenchStepOptions = {}): Promise<Step
 /** 1 and 2 workers for the single-channel and multichannel networks. */
 export async function benchStep(options: { steps?: number } = {}): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
+  loadOneDnn();
+  const route = convolutionRoute();
   for (const kind of ["ypar", "multi"] as NetworkKind[]) {
     const name = kind === "multi" ? "multichannel" : "single-channel";
     const one = await measureSteps({ kind, workers: 1, steps: options.steps });
     const two = await measureSteps({ kind, workers: 2, steps: options.steps });
     out.push(
       {
-        label: `step harness, ${name} CNN, 2 WASM workers (SIMD kernels), batch 50`,
+        label: `step harness, ${name} CNN, 2 WASM workers (${route}), batch 50`,
         value: two.imagesPerS,
         unit: "images/s",
         detail: `${two.stepMs.toFixed(0)} ms/step`,

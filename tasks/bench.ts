@@ -4,7 +4,8 @@
  * - simulate: the paper-sized mock dataset (full catalogue, four projections,
  *   four tracers, line-of-sight structure) on 2 workers; target < 300 s on 2 cores.
  * - kernels: each WASM kernel of a training step of the single-channel CNN
- *   (batch 50) on the hand-written WASM SIMD kernels and on the previous
+ *   (batch 50) on oneDNN through FFI (convolutions, when libdnnl2 is
+ *   installed), on the hand-written WASM SIMD kernels and on the previous
  *   route, CPU ms and GFLOPS (tasks/_bench_kernels.ts).
  * - step: data-parallel training steps of the single-channel and the
  *   multichannel CNN on 1 and 2 WASM workers (recycled weight/gradient
@@ -83,7 +84,7 @@ if (!skip.has("simulate")) {
   show(await benchSimulate({ clusters }));
 }
 if (!skip.has("kernels")) {
-  console.error("bench: WASM kernels, SIMD and previous route ...");
+  console.error("bench: kernels of a training step, oneDNN, WASM SIMD and previous route ...");
   show(await benchKernels());
 }
 if (!skip.has("step")) {

@@ -12,6 +12,8 @@
  */
 import {
   type BackendName,
+  convolutionRoute,
+  loadOneDnn,
   parseBackendName,
   probeWebGpu,
   setupBackend,
@@ -198,7 +200,9 @@ if (import.meta.main) {
     }
     const info = await setupBackend(workers > 1 ? "cpu" : resolved, { quiet: true });
     const backendLabel = workers > 1
-      ? `wasm (${workers} Deno workers, single-threaded SIMD each)`
+      ? `wasm (${workers} Deno workers, one thread each: ${
+        loadOneDnn() ? convolutionRoute() : "WASM SIMD"
+      })`
       : `${info.name}${info.adapter ? ` (${info.adapter})` : ""}`;
     console.error(
       `train: backend ${backendLabel}; ${epochs} epochs, batch ${batchSize}, seed ${seed}`,

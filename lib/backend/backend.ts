@@ -18,6 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import { registerCpuGradientKernels, registerWasmGradientKernels } from "./wasm_gradients.ts";
 import { loadSimdConvKernels } from "./simd_conv.ts";
+import { loadOneDnn } from "./onednn.ts";
 
 /** A backend request: a concrete backend or `auto`. */
 export type BackendName = "auto" | "webgpu" | "wasm" | "cpu";
@@ -146,6 +147,7 @@ async function setupWasm(): Promise<BackendInfo> {
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   wasm.setWasmPaths(wasmBinaryDir() + "/");
   await loadSimdConvKernels();
+  loadOneDnn();
   registerWasmGradientKernels();
   if (!(await tf.setBackend("wasm"))) {
     throw new TypeError(

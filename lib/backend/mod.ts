@@ -14,3 +14,13 @@
 export * from "./backend.ts";
 export * from "./wasm_gradients.ts";
 export { readFloat32Into, type ReadIntoOptions, SIMD_CONV_WASM_URL } from "./simd_conv.ts";
+export {
+  convolutionRoute,
+  loadOneDnn,
+  ONEDNN_LIBRARY,
+  oneDnnImplementation,
+  oneDnnKernelsActive,
+  type OneDnnStatus,
+  oneDnnStatus,
+  setOneDnnKernels,
+} from "./onednn.ts";

@@ -35,6 +35,12 @@ import {
   simdMatMul,
   simdSumRows,
 } from "./simd_conv.ts";
+import {
+  oneDnnConvBackpropFilter,
+  oneDnnConvBackpropInput,
+  oneDnnConvForward,
+  oneDnnMatMul,
+} from "./onednn.ts";
 
 type TensorInfo = tf.TensorInfo;
 type Backend = tf.KernelBackend & {
@@ -168,7 +174,10 @@ function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const info = convInfo(x.shape, filterShape, attrs);
   if (simdConvKernelsActive() && isWasmBackend(backend)) {
     const geometry = simdConvGeometry(info);
-    if (geometry !== undefined) return simdConvBackpropFilter(backend, { x, dy, geometry });
+    if (geometry !== undefined) {
+      return oneDnnConvBackpropFilter(backend, { x, dy, geometry }) ??
+        simdConvBackpropFilter(backend, { x, dy, geometry });
+    }
   }
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
@@ -214,7 +223,10 @@ function makeConv2DBackpropInput(
     const info = convInfo(inputShape, filter.shape, attrs);
     if (simdConvKernelsActive()) {
       const geometry = simdConvGeometry(info);
-      if (geometry !== undefined) return simdConvBackpropInput(backend, { dy, filter, geometry });
+      if (geometry !== undefined) {
+        return oneDnnConvBackpropInput(backend, { dy, filter, geometry }) ??
+          simdConvBackpropInput(backend, { dy, filter, geometry });
+      }
     }
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
@@ -274,7 +286,8 @@ function makeConvForward(
     );
     const geometry = simdConvGeometry(info);
     if (geometry === undefined) return native(args);
-    return simdConvForward(backend, { x, filter, bias, relu: activation === "relu", geometry });
+    const conv = { x, filter, bias, relu: activation === "relu", geometry };
+    return oneDnnConvForward(backend, conv) ?? simdConvForward(backend, conv);
   };
 }
 
@@ -328,13 +341,8 @@ function makeBatchMatMul(
     const n = tB ? br : bc;
     if (simdConvKernelsActive()) {
       const batch = ra > rb ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
-      const out = simdMatMul(backend, {
-        a,
-        b,
-        transposeA: tA,
-        transposeB: tB,
-        shape: [...batch, m, n],
-      });
+      const product = { a, b, transposeA: tA, transposeB: tB, shape: [...batch, m, n] };
+      const out = oneDnnMatMul(backend, product) ?? simdMatMul(backend, product);
       if (out !== undefined) return out;
     }
     const sizeA = ar * ac;

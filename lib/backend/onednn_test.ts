@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  convolutionRoute,
+  oneDnnImplementation,
+  oneDnnKernelsActive,
+  oneDnnStatus,
+  registerCpuGradientKernels,
+  setOneDnnKernels,
+  setupBackend,
+} from "./mod.ts";
+import { type Layout, layoutsMatch } from "./onednn.ts";
+import { checkBackpropCases, checkForwardCases, checkMatMulCases } from "./_conv_testing.ts";
+
+// The oneDNN route (onednn.ts) against tfjs' reference "cpu" backend on the
+// same cases and tolerance as the SIMD kernels (_conv_testing.ts). CI installs
+// Debian's libdnnl2, so there these tests run; without the library they are
+// ignored, and the first test checks that a present library is not skipped.
+await setupBackend("wasm", { quiet: true });
+registerCpuGradientKernels();
+setOneDnnKernels(true);
+const active = oneDnnKernelsActive();
+
+const DEBIAN_LIB = "/usr/lib/x86_64-linux-gnu/libdnnl.so.2";
+const installed = await Deno.stat(DEBIAN_LIB).then(() => true, () => false);
+
+Deno.test("oneDNN is used whenever Debian's libdnnl2 is installed", () => {
+  if (installed) {
+    assert.equal(active, true, oneDnnStatus().detail);
+    assert.match(oneDnnStatus().detail, /^oneDNN 2\.\d+\.\d+ /);
+    assert.match(convolutionRoute(), /^oneDNN 2\.\d+\.\d+ convolutions \+ WASM SIMD$/);
+  } else {
+    assert.equal(active, false);
+    assert.equal(convolutionRoute(), "WASM SIMD");
+  }
+});
+
+Deno.test({
+  name: "oneDNN Conv2D and FusedConv2D (bias, ReLU) match the cpu backend",
+  ignore: !active,
+  fn: checkForwardCases,
+});
+
+Deno.test({
+  name: "oneDNN Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend",
+  ignore: !active,
+  fn: checkBackpropCases,
+});
+
+Deno.test({
+  name: "oneDNN sgemm BatchMatMul matches the cpu backend (every transpose, the dense layer)",
+  ignore: !active,
+  fn: checkMatMulCases,
+});
+
+Deno.test({
+  name: "oneDNN runs the paper's layers on a JIT kernel, not a reference loop",
+  ignore: !active,
+  fn: () => {
+    const layers = [[120, 1, 16], [60, 16, 32], [30, 32, 64]];
+    for (const [h, c, co] of layers) {
+      const g = { n: 50, h, w: h, c, ho: h, wo: h, co, kh: 3, kw: 3, top: 1, left: 1 };
+      for (const kind of ["forward", "backprop_input", "backprop_filter"] as const) {
+        const got = oneDnnImplementation(kind, g);
+        assert.ok(got !== undefined, `${kind} ${h}x${c}->${co}: no plan`);
+        // "jit:..." (x86 JIT) or "brg:..." (brgemm); "ref:..." would be a plain loop.
+        assert.doesNotMatch(got.impl, /^ref/, `${kind} ${h}x${c}->${co}: ${got.impl}`);
+        assert.ok(got.reorders <= 3, `${kind}: ${got.reorders} reorders`);
+      }
+    }
+  },
+});
+
+// Hand-built layouts, in oneDNN's logical dim order (activations n, c, h, w;
+// filters out, in, kh, kw), each checked against the plain layout tfjs uses.
+const N = 2, H = 3, W = 5;
+function plain(dims: number[], strides: number[]): Layout {
+  return { dims, padded: dims, offset0: 0, blocked: true, strides, blocks: [] };
+}
+function nhwc(c: number): Layout {
+  return plain([N, c, H, W], [H * W * c, 1, W * c, c]);
+}
+/** nChw16c: channels split into blocks of 16, the block innermost. */
+function nChw16c(c: number): Layout {
+  const cb = Math.ceil(c / 16);
+  const padded = [N, cb * 16, H, W];
+  return {
+    dims: [N, c, H, W],
+    padded,
+    offset0: 0,
+    blocked: true,
+    strides: [cb * H * W * 16, H * W * 16, W * 16, 16],
+    blocks: [{ size: 16, dim: 1 }],
+  };
+}
+/** tfjs' HWIO filter [kh, kw, ci, co] in logical order (co, ci, kh, kw). */
+function hwio(co: number, ci: number): Layout {
+  return plain([co, ci, 3, 3], [1, co, 3 * ci * co, ci * co]);
+}
+
+Deno.test("layoutsMatch: channel blocks of 16 are channels-last exactly when there are 16 channels", () => {
+  assert.equal(layoutsMatch(nhwc(16), nChw16c(16)), true);
+  assert.equal(layoutsMatch(nhwc(32), nChw16c(32)), false);
+  // 8 channels padded to a block of 16: a bigger buffer, not the same places.
+  assert.equal(layoutsMatch(nhwc(8), nChw16c(8)), false);
+  // One channel: NCHW and NHWC coincide although their channel strides differ.
+  assert.equal(layoutsMatch(nhwc(1), plain([N, 1, H, W], [H * W, H * W, W, 1])), true);
+  assert.equal(layoutsMatch(nhwc(2), plain([N, 2, H, W], [2 * H * W, H * W, W, 1])), false);
+  // Same layout, other dims.
+  assert.equal(layoutsMatch(nhwc(16), { ...nChw16c(16), dims: [N, 16, H, W + 1] }), false);
+});
+
+Deno.test("layoutsMatch: blocked filter layouts against tfjs' HWIO", () => {
+  // Acdb16a (16 outputs innermost, then input, kw, kh): HWIO for 16 outputs.
+  const acdb16a = (co: number): Layout => ({
+    dims: [co, 1, 3, 3],
+    padded: [Math.ceil(co / 16) * 16, 1, 3, 3],
+    offset0: 0,
+    blocked: true,
+    strides: [9 * 16, 16, 3 * 16, 16],
+    blocks: [{ size: 16, dim: 0 }],
+  });
+  assert.equal(layoutsMatch(hwio(16, 1), acdb16a(16)), true);
+  assert.equal(
+    layoutsMatch(hwio(32, 1), { ...acdb16a(32), strides: [9 * 16, 16, 3 * 16, 16] }),
+    false,
+  );
+  // ABcd16b16a (input block outer, output block inner): HWIO for 16 x 16.
+  const abcd16b16a: Layout = {
+    dims: [16, 16, 3, 3],
+    padded: [16, 16, 3, 3],
+    offset0: 0,
+    blocked: true,
+    strides: [9 * 256, 9 * 256, 3 * 256, 256],
+    blocks: [{ size: 16, dim: 1 }, { size: 16, dim: 0 }],
+  };
+  assert.equal(layoutsMatch(hwio(16, 16), abcd16b16a), true);
+  // ABcd16a16b (output block outer): input and output swap places, not HWIO.
+  const abcd16a16b: Layout = {
+    ...abcd16b16a,
+    blocks: [{ size: 16, dim: 0 }, { size: 16, dim: 1 }],
+  };
+  assert.equal(layoutsMatch(hwio(16, 16), abcd16a16b), false);
+});
+
+async function statusWithEnv(value: string): Promise<{ active: boolean; detail: string }> {
+  const mod = fileURLToPath(new URL("./mod.ts", import.meta.url));
+  const code = `import { loadOneDnn, oneDnnStatus } from ${JSON.stringify(mod)};\n` +
+    `loadOneDnn(); console.log(JSON.stringify(oneDnnStatus()));`;
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", code],
+    env: { CLUSTER_CNN_ONEDNN: value },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(res.success, new TextDecoder().decode(res.stderr));
+  return JSON.parse(new TextDecoder().decode(res.stdout));
+}
+
+Deno.test("CLUSTER_CNN_ONEDNN=off keeps the WASM SIMD route; a missing library says what to install", async () => {
+  const off = await statusWithEnv("off");
+  assert.deepEqual(off, { active: false, detail: "switched off by CLUSTER_CNN_ONEDNN" });
+  const missing = await statusWithEnv("/nonexistent/libdnnl.so.2");
+  assert.equal(missing.active, false);
+  assert.match(
+    missing.detail,
+    /^\/nonexistent\/libdnnl\.so\.2 not loaded .*install Debian's libdnnl2/,
+  );
+});
