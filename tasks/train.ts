@@ -23,7 +23,7 @@ import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
 import { DEFAULT_DROPOUT } from "../lib/model/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
 import {
-  DEFAULT_GRADIENT_SHARDS,
+  defaultGradientShards,
   type EarlyStopping,
   type LrScheduleSettings,
   parseLrScheduleName,
@@ -46,7 +46,8 @@ const USAGE =
   --workers N     data-parallel WASM worker threads (default: one per CPU core on WASM,
                   else 1; results do not depend on it beyond float rounding)
   --gradient-shards N  fixed pieces per batch whose gradients are summed in a fixed tree
-                  (a power of two; default 8, 1 on WebGPU): results do not depend on
+                  (a power of two; default: this machine's cores rounded up to a
+                  power of two, 2 to 16; 1 on WebGPU): results do not depend on
                   --workers, and at most N workers share a batch
   --seed S        seed of weights, shuffling and dropout (default: the profile's)
   --dropout X     dropout fraction between the dense layers (default 0.2, the paper's text;
@@ -184,9 +185,10 @@ if (import.meta.main) {
       );
     }
     // With workers the main thread only holds the model for saving: the cpu backend suffices.
-    // On a GPU one piece per batch keeps the GPU busy; WASM workers share 8 pieces.
+    // On a GPU one piece per batch keeps the GPU busy; WASM workers share as
+    // many pieces as the machine has cores (rounded up to a power of two).
     const gradientShards = int("gradient-shards", values["gradient-shards"]) ??
-      (resolved === "wasm" ? DEFAULT_GRADIENT_SHARDS : 1);
+      (resolved === "wasm" ? defaultGradientShards(cores) : 1);
     if (workers > gradientShards) {
       console.error(
         `train: ${workers} workers (${

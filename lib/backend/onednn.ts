@@ -51,7 +51,10 @@ const DNNL_F32 = 3;
 const DNNL_FORMAT_TAG_ANY = 1;
 const DNNL_FORWARD_TRAINING = 64;
 const DNNL_CONVOLUTION_DIRECT = 1;
+const DNNL_FORWARD_INFERENCE = 96;
 const DNNL_ELTWISE_RELU = 31;
+const DNNL_BINARY_ADD = 0x1fff0;
+const DNNL_POOLING_AVG_EXCLUDE_PADDING = 0x3ff;
 const DNNL_STREAM_DEFAULT_FLAGS = 1;
 const ARG = {
   src: 1,
@@ -61,6 +64,7 @@ const ARG = {
   diffSrc: 129,
   diffDst: 145,
   diffWeights: 161,
+  src1: 2,
   from: 1,
   to: 17,
 } as const;
@@ -127,6 +131,36 @@ const SYMBOLS = {
       "buffer",
       "buffer",
     ],
+    result: "i32",
+  },
+  dnnl_binary_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_pooling_forward_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  dnnl_pooling_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_eltwise_forward_desc_init: {
+    parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"],
+    result: "i32",
+  },
+  dnnl_eltwise_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
     result: "i32",
   },
   dnnl_post_ops_create: { parameters: ["buffer"], result: "i32" },
@@ -542,6 +576,12 @@ class Builder {
     return inner;
   }
 
+  /** A memory on the tensor `name` in the plain layout `md` (no reorder). */
+  plain(name: string, md: Md): Ptr {
+    this.user[name] = this.memory(Deno.UnsafePointer.of(md), 0n);
+    return this.user[name];
+  }
+
   finish(pd: Ptr, args: [number, Ptr][]): Plan {
     this.step(pd, args, this.steps);
     const cell = out();
@@ -699,6 +739,118 @@ function buildBackpropFilter(s: State, g: ConvGeometry): Plan {
   ]);
 }
 
+/** y = x + bias over the last axis of x [n, h, w, c] (oneDNN binary add, broadcast). */
+function buildBiasAdd(s: State, n: number, h: number, w: number, c: number): Plan {
+  const lib = s.lib;
+  const x = nhwcMd(lib, n, h, w, c);
+  const bias = stridedMd(lib, [1, c, 1, 1], [c, 1, c, c]);
+  const op = new Uint8Array(OP_DESC_BYTES);
+  check(lib.dnnl_binary_desc_init(op, DNNL_BINARY_ADD, x, bias, x), "binary_desc_init");
+  const pd = primitiveDesc(s, op, null, null);
+  const b = new Builder(s);
+  return b.finish(pd, [
+    [ARG.src, b.plain("x", x)],
+    [ARG.src1, b.plain("bias", bias)],
+    [ARG.dst, b.plain("y", x)],
+  ]);
+}
+
+/** Geometry of a 2-D pooling without padding: x [n, h, w, c] -> [n, ho, wo, c]. */
+export interface PoolGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  ho: number;
+  wo: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+}
+
+function poolDesc(s: State, g: PoolGeometry, prop: number): Uint8Array {
+  const lib = s.lib;
+  const op = new Uint8Array(OP_DESC_BYTES);
+  const bottom = (g.ho - 1) * g.sh + g.kh - g.h;
+  const right = (g.wo - 1) * g.sw + g.kw - g.w;
+  check(
+    lib.dnnl_pooling_forward_desc_init(
+      op,
+      prop,
+      DNNL_POOLING_AVG_EXCLUDE_PADDING,
+      nhwcMd(lib, g.n, g.h, g.w, g.c),
+      nhwcMd(lib, g.n, g.ho, g.wo, g.c),
+      dims64([g.sh, g.sw]),
+      dims64([g.kh, g.kw]),
+      dims64([0, 0]),
+      dims64([bottom, right]),
+    ),
+    "pooling_forward_desc_init",
+  );
+  return op;
+}
+
+function buildAvgPool(s: State, g: PoolGeometry): Plan {
+  const lib = s.lib;
+  const pd = primitiveDesc(s, poolDesc(s, g, DNNL_FORWARD_INFERENCE), null, null);
+  const b = new Builder(s);
+  return b.finish(pd, [
+    [ARG.src, b.plain("x", nhwcMd(lib, g.n, g.h, g.w, g.c))],
+    [ARG.dst, b.plain("y", nhwcMd(lib, g.n, g.ho, g.wo, g.c))],
+  ]);
+}
+
+function buildAvgPoolGrad(s: State, g: PoolGeometry): Plan {
+  const lib = s.lib;
+  const hint = primitiveDesc(s, poolDesc(s, g, DNNL_FORWARD_TRAINING), null, null);
+  const op = new Uint8Array(OP_DESC_BYTES);
+  const bottom = (g.ho - 1) * g.sh + g.kh - g.h;
+  const right = (g.wo - 1) * g.sw + g.kw - g.w;
+  const dx = nhwcMd(lib, g.n, g.h, g.w, g.c);
+  const dy = nhwcMd(lib, g.n, g.ho, g.wo, g.c);
+  check(
+    lib.dnnl_pooling_backward_desc_init(
+      op,
+      DNNL_POOLING_AVG_EXCLUDE_PADDING,
+      dx,
+      dy,
+      dims64([g.sh, g.sw]),
+      dims64([g.kh, g.kw]),
+      dims64([0, 0]),
+      dims64([bottom, right]),
+    ),
+    "pooling_backward_desc_init",
+  );
+  const pd = primitiveDesc(s, op, null, hint);
+  const b = new Builder(s);
+  return b.finish(pd, [[ARG.diffDst, b.plain("dy", dy)], [ARG.diffSrc, b.plain("dx", dx)]]);
+}
+
+/** dx = dy where x > 0, else 0 (the ReLU gradient), over `size` values. */
+function buildReluGrad(s: State, size: number): Plan {
+  const lib = s.lib;
+  const md = stridedMd(lib, [size], [1]);
+  const fwd = new Uint8Array(OP_DESC_BYTES);
+  check(
+    lib.dnnl_eltwise_forward_desc_init(fwd, DNNL_FORWARD_TRAINING, DNNL_ELTWISE_RELU, md, 0, 0),
+    "eltwise_forward_desc_init",
+  );
+  const hint = primitiveDesc(s, fwd, null, null);
+  const op = new Uint8Array(OP_DESC_BYTES);
+  check(
+    lib.dnnl_eltwise_backward_desc_init(op, DNNL_ELTWISE_RELU, md, md, 0, 0),
+    "eltwise_backward_desc_init",
+  );
+  const pd = primitiveDesc(s, op, null, hint);
+  const b = new Builder(s);
+  return b.finish(pd, [
+    [ARG.src, b.plain("x", md)],
+    [ARG.diffDst, b.plain("dy", md)],
+    [ARG.diffSrc, b.plain("dx", md)],
+  ]);
+}
+
 /** Built plans by kind and geometry; `null`: oneDNN refused this case (the SIMD route takes it). */
 const plans = new Map<string, Plan | null>();
 
@@ -807,6 +959,75 @@ export function oneDnnConvBackpropFilter(
   const dw = b.makeOutput([g.kh, g.kw, g.c, g.co], "float32");
   run(plan, b, { x: args.x, dy: args.dy, dw });
   return dw;
+}
+
+/**
+ * x + bias for x [n, h, w, c] (float32) and a bias of c values, on oneDNN;
+ * undefined when off or refused.
+ */
+export function oneDnnBiasAdd(
+  backend: tf.KernelBackend,
+  args: { x: TensorInfo; bias: TensorInfo },
+): TensorInfo | undefined {
+  if (!oneDnnKernelsActive()) return undefined;
+  const [n, h, w, c] = args.x.shape;
+  if (n * h * w * c === 0) return undefined;
+  const plan = planFor(`bias_add:${n},${h},${w},${c}`, (s) => buildBiasAdd(s, n, h, w, c));
+  if (plan === undefined) return undefined;
+  const b = backend as unknown as WasmBackend;
+  const y = b.makeOutput(args.x.shape, "float32");
+  run(plan, b, { x: args.x, bias: args.bias, y });
+  return y;
+}
+
+function poolKey(kind: string, g: PoolGeometry): string {
+  return `${kind}:${g.n},${g.h},${g.w},${g.c},${g.ho},${g.wo},${g.kh},${g.kw},${g.sh},${g.sw}`;
+}
+
+/** Average pooling without padding, x [n, h, w, c] -> [n, ho, wo, c], on oneDNN. */
+export function oneDnnAvgPool(
+  backend: tf.KernelBackend,
+  args: { x: TensorInfo; geometry: PoolGeometry },
+): TensorInfo | undefined {
+  const g = args.geometry;
+  if (!oneDnnKernelsActive() || g.n * g.ho * g.wo * g.c === 0) return undefined;
+  const plan = planFor(poolKey("avg_pool", g), (s) => buildAvgPool(s, g));
+  if (plan === undefined) return undefined;
+  const b = backend as unknown as WasmBackend;
+  const y = b.makeOutput([g.n, g.ho, g.wo, g.c], "float32");
+  run(plan, b, { x: args.x, y });
+  return y;
+}
+
+/** The gradient of {@linkcode oneDnnAvgPool}: dy [n, ho, wo, c] -> dx [n, h, w, c]. */
+export function oneDnnAvgPoolGrad(
+  backend: tf.KernelBackend,
+  args: { dy: TensorInfo; geometry: PoolGeometry },
+): TensorInfo | undefined {
+  const g = args.geometry;
+  if (!oneDnnKernelsActive() || g.n * g.ho * g.wo * g.c === 0) return undefined;
+  const plan = planFor(poolKey("avg_pool_grad", g), (s) => buildAvgPoolGrad(s, g));
+  if (plan === undefined) return undefined;
+  const b = backend as unknown as WasmBackend;
+  const dx = b.makeOutput([g.n, g.h, g.w, g.c], "float32");
+  run(plan, b, { dy: args.dy, dx });
+  return dx;
+}
+
+/** dy where x > 0, else 0 (float32 tensors of one shape), on oneDNN; undefined when off. */
+export function oneDnnReluGrad(
+  backend: tf.KernelBackend,
+  args: { dy: TensorInfo; x: TensorInfo },
+): TensorInfo | undefined {
+  if (!oneDnnKernelsActive()) return undefined;
+  const size = args.x.shape.reduce((a, b) => a * b, 1);
+  if (size === 0) return undefined;
+  const plan = planFor(`relu_grad:${size}`, (s) => buildReluGrad(s, size));
+  if (plan === undefined) return undefined;
+  const b = backend as unknown as WasmBackend;
+  const dx = b.makeOutput(args.x.shape, "float32");
+  run(plan, b, { x: args.x, dy: args.dy, dx });
+  return dx;
 }
 
 const CHAR_N = 78;

@@ -10,7 +10,15 @@ import {
   setupBackend,
 } from "./mod.ts";
 import { type Layout, layoutsMatch } from "./onednn.ts";
-import { checkBackpropCases, checkForwardCases, checkMatMulCases } from "./_conv_testing.ts";
+import * as tf from "@tensorflow/tfjs";
+import {
+  assertClose,
+  checkBackpropCases,
+  checkForwardCases,
+  checkMatMulCases,
+  compareKernel,
+  randomInputs,
+} from "./_conv_testing.ts";
 
 // The oneDNN route (onednn.ts) against tfjs' reference "cpu" backend on the
 // same cases and tolerance as the SIMD kernels (_conv_testing.ts). CI installs
@@ -68,6 +76,65 @@ Deno.test({
         assert.ok(got.reorders <= 3, `${kind}: ${got.reorders} reorders`);
       }
     }
+  },
+});
+
+Deno.test({
+  name: "oneDNN bias Add, AvgPool and AvgPoolGrad match the cpu backend",
+  ignore: !active,
+  fn: async () => {
+    let seed = 700;
+    for (const shape of [[2, 7, 5, 13], [3, 120, 120, 16], [1, 1, 1, 1]]) {
+      const c = shape[3];
+      for (const bShape of [[c], [1, 1, 1, c]]) {
+        const inputs = randomInputs(seed++, { a: shape, b: bShape });
+        await compareKernel("Add", inputs, {}, `bias add ${shape} + ${bShape}`);
+      }
+    }
+    // A plain broadcast that is not a bias keeps the native kernel; still right.
+    await compareKernel("Add", randomInputs(seed++, { a: [2, 3, 4, 5], b: [4, 1] }), {}, "add");
+    const pools: { x: number[]; k: number; s: number }[] = [
+      { x: [2, 12, 10, 6], k: 2, s: 2 }, // tiling, as in the paper
+      { x: [2, 11, 9, 5], k: 3, s: 2 }, // windows that leave a remainder
+      { x: [50, 120, 120, 16], k: 2, s: 2 }, // the paper's first pooling layer
+    ];
+    for (const p of pools) {
+      const attrs = { filterSize: [p.k, p.k], strides: [p.s, p.s], pad: "valid" };
+      const inputs = randomInputs(seed++, { x: p.x });
+      await compareKernel("AvgPool", inputs, attrs, `avg pool ${JSON.stringify(p)}`);
+      if (p.k === p.s) {
+        const [n, h, w, c] = p.x;
+        const dy = randomInputs(seed++, { dy: [n, h / p.s, w / p.s, c], input: p.x });
+        await compareKernel("AvgPoolGrad", dy, attrs, `avg pool grad ${JSON.stringify(p)}`);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "the ReLU gradient on oneDNN (one pass) matches tfjs' dy * step(x) on the cpu backend",
+  ignore: !active,
+  fn: async () => {
+    const { x, dy } = randomInputs(800, { x: [4, 9, 7, 16], dy: [4, 9, 7, 16] });
+    // Exact zeros too: step(0) = 0 in tfjs, so no gradient passes there.
+    for (let i = 0; i < x.data.length; i += 11) x.data[i] = 0;
+    const grad = async (backend: string) => {
+      await tf.setBackend(backend);
+      const xt = tf.tensor(x.data, x.shape);
+      const dyt = tf.tensor(dy.data, dy.shape);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), dyt)))(xt);
+      const out = (await g.data()) as Float32Array;
+      tf.dispose([xt, dyt, g]);
+      return out;
+    };
+    const want = await grad("cpu");
+    const got = await grad("wasm");
+    assertClose(got, want, "relu gradient");
+    // The gradient is a selection, not arithmetic: equal to the last bit (the
+    // sign of zero aside: + 0 maps -0 to 0).
+    assert.deepEqual(Array.from(got, (v) => v + 0), Array.from(want, (v) => v + 0));
+    const zeros = Array.from(got).filter((v, i) => i % 11 === 0 && v !== 0);
+    assert.deepEqual(zeros, []);
   },
 });
 

@@ -36,10 +36,16 @@ import {
   simdSumRows,
 } from "./simd_conv.ts";
 import {
+  oneDnnAvgPool,
+  oneDnnAvgPoolGrad,
+  oneDnnBiasAdd,
   oneDnnConvBackpropFilter,
   oneDnnConvBackpropInput,
   oneDnnConvForward,
+  oneDnnKernelsActive,
   oneDnnMatMul,
+  oneDnnReluGrad,
+  type PoolGeometry,
 } from "./onednn.ts";
 
 type TensorInfo = tf.TensorInfo;
@@ -406,7 +412,12 @@ function makeAvgPoolGrad(
     const tiles = fh === sh && fw === sw && h === sh * ho && w === sw * wo &&
       (pad === "valid" || pad === "same" || pad === 0);
     if (!tiles || dy.dtype !== "float32" || input.shape.length !== 4) return native(args);
-    if (simdConvKernelsActive()) return simdAvgPoolGradTiled(backend, { dy, sh, sw });
+    if (simdConvKernelsActive()) {
+      const [n, , , c] = input.shape;
+      const geometry = { n, h, w, c, ho, wo, kh: fh, kw: fw, sh, sw };
+      return oneDnnAvgPoolGrad(backend, { dy, geometry }) ??
+        simdAvgPoolGradTiled(backend, { dy, sh, sw });
+    }
     const scale = backend.makeOutput([], "float32", undefined, new Float32Array([1 / (fh * fw)]));
     const scaled = kernel("Multiply")({
       inputs: { a: dy, b: scale },
@@ -423,6 +434,108 @@ function makeAvgPoolGrad(
     return dx;
   };
 }
+
+/**
+ * `Add` of a bias, x [n, h, w, c] + b [c] (or [1, 1, 1, c]), as every
+ * convolution layer does in training (tfjs fuses bias and ReLU into the
+ * convolution only outside gradient recording): one oneDNN pass instead of
+ * the WASM backend's broadcasting loop. Other adds keep the native kernel.
+ */
+function makeAdd(native: (args: KernelArgs) => TensorInfo): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const { backend, inputs } = args;
+    const a = inputs.a as TensorInfo;
+    const b = inputs.b as TensorInfo;
+    if (
+      simdConvKernelsActive() && a.dtype === "float32" && b.dtype === "float32" &&
+      a.shape.length === 4 && b.shape.length >= 1 && b.shape.length <= 4 &&
+      b.shape[b.shape.length - 1] === a.shape[3] && size(b.shape) === a.shape[3]
+    ) {
+      const y = oneDnnBiasAdd(backend, { x: a, bias: b });
+      if (y !== undefined) return y;
+    }
+    return native(args);
+  };
+}
+
+/**
+ * `AvgPool` without padding (the paper's 2 x 2, stride 2) on oneDNN; with
+ * padding, other dtypes or without oneDNN, the native (XNNPACK) kernel.
+ */
+function makeAvgPool(native: (args: KernelArgs) => TensorInfo): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const { backend, inputs, attrs } = args;
+    const x = inputs.x as TensorInfo;
+    if (!simdConvKernelsActive() || x.dtype !== "float32" || x.shape.length !== 4) {
+      return native(args);
+    }
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterSize as [number, number] | number,
+      attrs.strides as [number, number] | number,
+      1,
+      attrs.pad as "valid",
+      attrs.dimRoundingMode as "floor" | undefined,
+    );
+    const p = info.padInfo;
+    if (p.top !== 0 || p.left !== 0 || p.bottom !== 0 || p.right !== 0) return native(args);
+    const geometry: PoolGeometry = {
+      n: info.batchSize,
+      h: info.inHeight,
+      w: info.inWidth,
+      c: info.inChannels,
+      ho: info.outHeight,
+      wo: info.outWidth,
+      kh: info.filterHeight,
+      kw: info.filterWidth,
+      sh: info.strideHeight,
+      sw: info.strideWidth,
+    };
+    return oneDnnAvgPool(backend, { x, geometry }) ?? native(args);
+  };
+}
+
+/** Name of the WASM kernel dx = dy where x > 0 (else 0), the ReLU gradient in one pass. */
+export const RELU_GRAD_KERNEL = "ClusterCnnReluGrad";
+
+function reluGradKernel(args: KernelArgs): TensorInfo {
+  const { backend, inputs } = args;
+  const dy = inputs.dy as TensorInfo;
+  const x = inputs.x as TensorInfo;
+  const dx = oneDnnReluGrad(backend, { dy, x });
+  if (dx === undefined) {
+    throw new Error(`${RELU_GRAD_KERNEL} needs oneDNN (internal error: it was called without)`);
+  }
+  return dx;
+}
+
+/**
+ * The ReLU gradient tfjs registers, dy * cast(step(x)), takes three passes
+ * over each activation (Step, Cast, Multiply); on the WASM backend with
+ * oneDNN it is one pass of oneDNN's ReLU backward ({@linkcode RELU_GRAD_KERNEL}),
+ * elsewhere the same formula as tfjs'. Not differentiable again (no
+ * second-order gradients through ReLU; none of this toolkit's uses needs them).
+ */
+const reluGradConfig: tf.GradConfig = {
+  kernelName: "Relu",
+  inputsToSave: ["x"],
+  gradFunc: (dy, saved) => {
+    const [x] = saved;
+    const d = dy as tf.Tensor;
+    return {
+      x: () => {
+        if (
+          tf.getBackend() === "wasm" && simdConvKernelsActive() && oneDnnKernelsActive() &&
+          d.dtype === "float32" && x.dtype === "float32" &&
+          d.shape.join() === x.shape.join()
+        ) {
+          return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: d, x }, {}) as tf.Tensor;
+        }
+        return tf.mul(d, tf.cast(tf.step(x), "float32"));
+      },
+    };
+  },
+};
 
 /**
  * The WASM `Sum` over leading axes (every bias gradient: a sum over batch,
@@ -492,6 +605,9 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = [
   "Sum",
   "Identity",
   "Cast",
+  "Add",
+  "AvgPool",
+  RELU_GRAD_KERNEL,
 ];
 
 function replace(
@@ -565,4 +681,16 @@ export function registerWasmGradientKernels(): void {
   replace("Sum", makeSum);
   replace("Identity", makeIdentity);
   replace("Cast", makeCast);
+  replace("Add", makeAdd);
+  replace("AvgPool", makeAvgPool);
+  if (tf.getKernel(RELU_GRAD_KERNEL, "wasm") === undefined) {
+    const config: tf.KernelConfig = {
+      kernelName: RELU_GRAD_KERNEL,
+      backendName: "wasm",
+      kernelFunc: reluGradKernel as unknown as tf.KernelFunc,
+    };
+    OURS.add(config);
+    tf.registerKernel(config);
+  }
+  tf.registerGradient(reluGradConfig);
 }

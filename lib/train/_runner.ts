@@ -52,28 +52,42 @@ export function dyadicCover(lo: number, hi: number): TreeNode[] {
   return out;
 }
 
-/** a + b in float32, element by element (`null`: a node of empty shards). */
-export function addGrads(a: Float32Array | null, b: Float32Array | null): Float32Array | null {
+/**
+ * a + b in float32, element by element, into a (`null`: a node of empty
+ * shards), over [start, end) (default: all).
+ */
+export function addGrads(
+  a: Float32Array | null,
+  b: Float32Array | null,
+  start = 0,
+  end: number = a?.length ?? 0,
+): Float32Array | null {
   if (!a) return b;
   if (!b) return a;
-  for (let i = 0; i < a.length; i++) a[i] += b[i];
+  for (let i = start; i < end; i++) a[i] += b[i];
   return a;
 }
 
 /**
  * The root of the tree over `shardCount` shards from the values of nodes that
- * cover it (keys `${lo}/${size}`), adding in tree order.
+ * cover it (keys `${lo}/${size}`), adding in tree order, in place into the
+ * nodes' arrays. With `start`/`end`, only those elements are summed (the
+ * array returned is valid there): pieces summed apart, e.g. by different
+ * workers, give the same values as the whole.
  */
 export function treeRoot(
   nodes: Map<string, Float32Array | null>,
   shardCount: number,
+  start?: number,
+  end?: number,
 ): Float32Array | null {
   const value = (lo: number, size: number): Float32Array | null => {
     const key = `${lo}/${size}`;
     if (nodes.has(key)) return nodes.get(key)!;
     if (size === 1) throw new RangeError(`Cannot sum gradients: shard ${lo} is missing`);
     const h = size / 2;
-    return addGrads(value(lo, h), value(lo + h, h));
+    const a = value(lo, h);
+    return addGrads(a, value(lo + h, h), start ?? 0, end ?? a?.length ?? 0);
   };
   return value(0, shardCount);
 }

@@ -10,7 +10,8 @@
 import { setupBackend } from "../backend/mod.ts";
 import { buildModel, type ModelOptions } from "../model/mod.ts";
 import type { NetworkKind, Split } from "../types/mod.ts";
-import { ModelRunner, type SplitArrays, type TreeNode } from "./_runner.ts";
+import { ModelRunner, type SplitArrays, type TreeNode, treeRoot } from "./_runner.ts";
+import { type RmspropUpdate, rmspropUpdate } from "./rmsprop.ts";
 
 /** Messages the main thread sends. */
 export type WorkerRequest =
@@ -33,7 +34,36 @@ export type WorkerRequest =
     augment: boolean;
   }
   | { type: "predict"; params: Float32Array; split: Split; start: number; end: number }
-  | { type: "memory" };
+  | { type: "memory" }
+  | {
+    /** Memory shared by all workers: weights, RMSprop's average, one array per tree node. */
+    type: "share";
+    params: SharedArrayBuffer;
+    meanSquare: SharedArrayBuffer;
+    nodes: Record<string, SharedArrayBuffer>;
+    shardCount: number;
+  }
+  | {
+    /** Gradients of `nodes` with the shared weights, into the nodes' shared arrays. */
+    type: "sgrad";
+    shards: Int32Array[];
+    firstShard: number;
+    nodes: TreeNode[];
+    seed: number;
+    augment: boolean;
+  }
+  | {
+    /**
+     * Over weights [start, end): sum the tree of node arrays (`absent`: nodes
+     * of empty shards), scale by `scale`, apply the RMSprop `update`.
+     */
+    type: "update";
+    start: number;
+    end: number;
+    absent: string[];
+    scale: number;
+    update: RmspropUpdate;
+  };
 
 /** Replies of the worker. */
 export type WorkerReply =
@@ -41,11 +71,22 @@ export type WorkerReply =
   | { type: "grad"; lossSums: number[]; nodes: (Float32Array | null)[] }
   | { type: "predict"; outputs: Float32Array }
   | { type: "memory"; numTensors: number }
+  | { type: "shared" }
+  | { type: "sgrad"; lossSums: number[]; present: boolean[] }
+  | { type: "updated" }
   | { type: "error"; message: string };
 
 let runner: ModelRunner | undefined;
 let splits: Record<Split, SplitArrays> | undefined;
 let tfMemory: (() => { numTensors: number }) | undefined;
+let shared:
+  | {
+    params: Float32Array;
+    meanSquare: Float32Array;
+    nodes: Map<string, Float32Array>;
+    shardCount: number;
+  }
+  | undefined;
 
 function reply(msg: WorkerReply, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
@@ -68,6 +109,36 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       return;
     }
     if (!runner || !splits) throw new Error("worker used before init");
+    if (msg.type === "share") {
+      shared = {
+        params: new Float32Array(msg.params),
+        meanSquare: new Float32Array(msg.meanSquare),
+        nodes: new Map(Object.entries(msg.nodes).map(([k, b]) => [k, new Float32Array(b)])),
+        shardCount: msg.shardCount,
+      };
+      reply({ type: "shared" });
+      return;
+    }
+    if (msg.type === "sgrad" || msg.type === "update") {
+      if (!shared) throw new Error("worker asked for a shared step before share");
+      if (msg.type === "sgrad") {
+        runner.setParams(shared.params);
+        const mine = msg.nodes.map((c) => shared!.nodes.get(`${c.lo}/${c.size}`)!);
+        const { lossSums, nodes } = await runner.gradNodes(splits.train, { ...msg, buffers: mine });
+        reply({ type: "sgrad", lossSums, present: nodes.map((x) => x !== null) });
+      } else {
+        const { start, end, scale } = msg;
+        const values = new Map<string, Float32Array | null>(shared.nodes);
+        for (const k of msg.absent) values.set(k, null);
+        const g = treeRoot(values, shared.shardCount, start, end);
+        if (g) {
+          for (let i = start; i < end; i++) g[i] *= scale;
+          rmspropUpdate(shared.params, shared.meanSquare, g, msg.update, start, end);
+        }
+        reply({ type: "updated" });
+      }
+      return;
+    }
     runner.setParams(msg.params);
     if (msg.type === "grad") {
       // setParams copied the weights into the WASM heap, so their buffer can

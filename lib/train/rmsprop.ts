@@ -85,16 +85,33 @@ export class KerasRmsprop {
           `optimizer has ${this.meanSquare.length}`,
       );
     }
-    const lr = this.currentLearningRate();
-    const { rho, epsilon } = this;
-    const a = this.meanSquare;
-    for (let i = 0; i < params.length; i++) {
-      const g = grads[i];
-      const ai = rho * a[i] + (1 - rho) * g * g;
-      a[i] = ai;
-      params[i] -= (lr * g) / (Math.sqrt(ai) + epsilon);
-    }
+    const u = this.nextUpdate();
+    rmspropUpdate(params, this.meanSquare, grads, u, 0, params.length);
+  }
+
+  /**
+   * The constants of the next update, counting it as applied: for an update
+   * that others apply with {@linkcode rmspropUpdate} to pieces of the
+   * parameters (the training workers, each on its own range, in shared memory).
+   */
+  nextUpdate(): RmspropUpdate {
+    const u = { learningRate: this.currentLearningRate(), rho: this.rho, epsilon: this.epsilon };
     this.iterations++;
+    return u;
+  }
+
+  /**
+   * Keep the squared-gradient average in `buffer` from now on (its values
+   * copied in), e.g. memory shared with the workers that apply the updates.
+   */
+  adoptMeanSquare(buffer: Float32Array): void {
+    if (buffer.length !== this.meanSquare.length) {
+      throw new RangeError(
+        `Cannot adopt a buffer of ${buffer.length} values, optimizer has ${this.meanSquare.length}`,
+      );
+    }
+    if (buffer !== this.meanSquare) buffer.set(this.meanSquare);
+    this.meanSquare = buffer;
   }
 
   /** A copy of the state, for checkpoints. */
@@ -110,6 +127,36 @@ export class KerasRmsprop {
       );
     }
     this.iterations = state.iterations;
-    this.meanSquare = state.meanSquare.slice();
+    this.meanSquare.set(state.meanSquare);
+  }
+}
+
+/** Constants of one RMSprop update ({@linkcode KerasRmsprop.nextUpdate}). */
+export interface RmspropUpdate {
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+}
+
+/**
+ * One RMSprop update of `params[start..end)` in place, given the gradient and
+ * the squared-gradient average (updated too): Keras' formula, computed in
+ * float64 and stored in float32, the same whichever piece is done where.
+ */
+export function rmspropUpdate(
+  params: Float32Array,
+  meanSquare: Float32Array,
+  grads: Float32Array,
+  u: RmspropUpdate,
+  start: number,
+  end: number,
+): void {
+  const { learningRate: lr, rho, epsilon } = u;
+  const a = meanSquare;
+  for (let i = start; i < end; i++) {
+    const g = grads[i];
+    const ai = rho * a[i] + (1 - rho) * g * g;
+    a[i] = ai;
+    params[i] -= (lr * g) / (Math.sqrt(ai) + epsilon);
   }
 }

@@ -50,3 +50,24 @@ Deno.test("treeRoot() adds in the fixed tree order whichever nodes it is given",
   assert.deepEqual(treeRoot(new Map([["0/1", leaf(0)], ["1/1", null]]), 2), leaf(0));
   assert.throws(() => treeRoot(new Map([["0/1", leaf(0)]]), 2), /shard 1 is missing/);
 });
+
+Deno.test("treeRoot() over pieces [start, end) gives the whole sum's values, to the bit", () => {
+  // Values whose float32 sums depend on the order: summing in pieces must
+  // follow the same tree per element.
+  const n = 1001;
+  const make = (seed: number) =>
+    Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7919 + i) * 10 ** (i % 7));
+  const nodes = () =>
+    new Map<string, Float32Array | null>([
+      ["0/2", make(1)],
+      ["2/1", make(2)],
+      ["3/1", null],
+      ["4/4", make(3)],
+    ]);
+  const whole = treeRoot(nodes(), 8)!.slice();
+  const pieces = nodes();
+  const cuts = [0, 1, 333, 334, 700, n];
+  let root: Float32Array | null = null;
+  for (let k = 0; k + 1 < cuts.length; k++) root = treeRoot(pieces, 8, cuts[k], cuts[k + 1]);
+  assert.deepEqual(Array.from(root!), Array.from(whole));
+});

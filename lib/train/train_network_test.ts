@@ -4,7 +4,7 @@ import { setupBackend } from "../backend/mod.ts";
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, loadDataset, writeSyntheticDataset } from "../dataset/mod.ts";
 import { readCsv } from "../io/mod.ts";
-import { type HistoryRow, loadTrainedModel, trainNetwork } from "./mod.ts";
+import { defaultGradientShards, type HistoryRow, loadTrainedModel, trainNetwork } from "./mod.ts";
 import { killResumeAndStraight } from "./_resume_testing.ts";
 
 const root = await Deno.makeTempDir({ prefix: "c2_train_" });
@@ -215,4 +215,11 @@ Deno.test("the multichannel network trains on four tracers and predicts from [n,
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the default gradient shards are the cores rounded up to a power of two, 2 to 16", () => {
+  const got = [1, 2, 3, 4, 5, 6, 8, 9, 12, 16, 17, 64, 0, NaN].map((c) => defaultGradientShards(c));
+  assert.deepEqual(got, [2, 2, 4, 4, 8, 8, 8, 16, 16, 16, 16, 16, 2, 2]);
+  const here = defaultGradientShards();
+  assert.ok(here >= Math.min(16, navigator.hardwareConcurrency) && here <= 16);
 });
