@@ -29,10 +29,16 @@ export interface BenchParallelOptions {
   networks?: NetworkKind[];
 }
 
+interface Measured {
+  imagesPerS: number;
+  /** Mean ms per step of the gradient and update phases (workers only). */
+  phases: { gradientMs: number; updateMs: number } | null;
+}
+
 async function measure(
   dir: string,
   options: { kind: NetworkKind; workers: number; epochs: number },
-): Promise<number> {
+): Promise<Measured> {
   const { kind, workers, epochs } = options;
   const ds = await loadDataset(`${dir}/data`, { tracer: kind });
   await setupBackend(workers > 1 ? "cpu" : "wasm", { quiet: true });
@@ -44,7 +50,13 @@ async function measure(
     resume: false,
   });
   const rows = res.history.slice(1);
-  return rows.reduce((a, r) => a + r.images_per_s, 0) / rows.length;
+  const info = JSON.parse(
+    await Deno.readTextFile(`${dir}/run_${kind}_${workers}/training.json`),
+  ) as { stepPhases: { gradientMs: number; updateMs: number } | null };
+  return {
+    imagesPerS: rows.reduce((a, r) => a + r.images_per_s, 0) / rows.length,
+    phases: info.stepPhases,
+  };
 }
 
 /** Images/s of lib/train's trainer on 2 WASM workers (and optionally 1 process) per network. */
@@ -64,20 +76,31 @@ export async function benchParallel(options: BenchParallelOptions = {}): Promise
       const two = await measure(dir, { kind, workers: 2, epochs });
       out.push({
         label: `lib/train trainNetwork, ${name} CNN, 2 WASM workers, batch 50, 120x120`,
-        value: two,
+        value: two.imagesPerS,
         unit: "images/s",
       });
+      if (two.phases) {
+        const { gradientMs: g, updateMs: u } = two.phases;
+        out.push({
+          label: `lib/train, ${name} CNN, 2 workers: update phase per step (tree sum + RMSprop)`,
+          value: u,
+          unit: "ms",
+          detail: `${(100 * u / (g + u)).toFixed(0)}% of the step; gradient phase ${
+            g.toFixed(0)
+          } ms`,
+        });
+      }
       if (options.single) {
         const one = await measure(dir, { kind, workers: 1, epochs });
         out.push(
           {
             label: `lib/train trainNetwork, ${name} CNN, 1 process WASM`,
-            value: one,
+            value: one.imagesPerS,
             unit: "images/s",
           },
           {
             label: `lib/train trainNetwork, ${name} CNN, scaling 1 -> 2 workers`,
-            value: two / one,
+            value: two.imagesPerS / one.imagesPerS,
             unit: "ratio",
           },
         );

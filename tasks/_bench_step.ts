@@ -133,6 +133,7 @@ export async function benchStep(options: { steps?: number } = {}): Promise<Bench
     out.push(
       {
         label: `step harness, ${name} CNN, 2 WASM workers (${route}), batch 50`,
+        // The harness exchanges as lib/train did before its shared-memory step.
         value: two.imagesPerS,
         unit: "images/s",
         detail: `${two.stepMs.toFixed(0)} ms/step`,
@@ -154,7 +155,8 @@ export async function benchStep(options: { steps?: number } = {}): Promise<Bench
         unit: "ratio",
       },
       {
-        label: `step harness, ${name} CNN, exchange + sum + RMSprop per step, 2 workers`,
+        label:
+          `step harness, ${name} CNN, transfer + sum + RMSprop on the main thread per step, 2 workers`,
         value: two.exchangeMs,
         unit: "ms",
         detail: `${(100 * two.exchangeMs / two.stepMs).toFixed(0)}% of the step; ${

@@ -75,6 +75,11 @@ export interface Engine {
    * copies nothing. Undefined for the local engine.
    */
   readonly shared?: { params: Float32Array; meanSquare: Float32Array };
+  /**
+   * Wall time of the steps so far, split into the gradient phase and the
+   * update phase (sum + RMSprop on the workers); undefined for the local engine.
+   */
+  readonly timing?: { steps: number; gradientMs: number; updateMs: number };
   /** Network outputs for every image of a split. */
   predict(params: Float32Array, split: Split): Promise<Float32Array>;
   /** tf.memory().numTensors of each process holding a model. */
@@ -121,9 +126,7 @@ export class LocalEngine implements Engine {
     augment = false,
   ) {
     const g = await this.gradients(params, idx, seed, augment);
-    const inv = 1 / idx.length;
-    for (let i = 0; i < g.grads.length; i++) g.grads[i] *= inv;
-    opt.step(params, g.grads);
+    opt.step(params, g.grads, 1 / idx.length);
     return g.lossSum;
   }
 
@@ -201,6 +204,7 @@ export class ParallelEngine implements Engine {
   /** Per worker: the array it returned last step, sent with the next weights. */
   readonly #buffers: (Float32Array | undefined)[] = [];
   shared?: { params: Float32Array; meanSquare: Float32Array };
+  readonly timing = { steps: 0, gradientMs: 0, updateMs: 0 };
   /** Per worker: its shard range [lo, hi) and the tree nodes that cover it. */
   readonly #plan: { lo: number; hi: number; nodes: TreeNode[] }[] = [];
 
@@ -279,6 +283,7 @@ export class ParallelEngine implements Engine {
     const sh = this.shared!;
     if (params !== sh.params) sh.params.set(params);
     opt.adoptMeanSquare(sh.meanSquare);
+    const t0 = performance.now();
     const shards = cutShards(idx, this.shardCount);
     const replies = await Promise.all(
       this.#plan.map(({ lo, hi, nodes }, k) =>
@@ -302,6 +307,7 @@ export class ParallelEngine implements Engine {
       });
     });
     const update = opt.nextUpdate();
+    const t1 = performance.now();
     const N = this.#nParams;
     const n = this.#plan.length;
     await Promise.all(this.#plan.map((_, k) =>
@@ -315,6 +321,9 @@ export class ParallelEngine implements Engine {
       })
     ));
     if (params !== sh.params) params.set(sh.params);
+    this.timing.steps++;
+    this.timing.gradientMs += t1 - t0;
+    this.timing.updateMs += performance.now() - t1;
     return lossSum;
   }
 

@@ -131,10 +131,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
         const values = new Map<string, Float32Array | null>(shared.nodes);
         for (const k of msg.absent) values.set(k, null);
         const g = treeRoot(values, shared.shardCount, start, end);
-        if (g) {
-          for (let i = start; i < end; i++) g[i] *= scale;
-          rmspropUpdate(shared.params, shared.meanSquare, g, msg.update, start, end);
-        }
+        if (g) rmspropUpdate(shared.params, shared.meanSquare, g, msg.update, start, end, scale);
         reply({ type: "updated" });
       }
       return;

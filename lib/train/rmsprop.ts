@@ -77,8 +77,12 @@ export class KerasRmsprop {
     });
   }
 
-  /** Apply one update to `params` in place, given the gradient of the loss. */
-  step(params: Float32Array, grads: Float32Array): void {
+  /**
+   * Apply one update to `params` in place, given the gradient of the loss:
+   * `grads` times `scale` (default 1; e.g. 1 / batch size for a summed
+   * gradient), rounded to float32.
+   */
+  step(params: Float32Array, grads: Float32Array, scale = 1): void {
     if (params.length !== this.meanSquare.length || grads.length !== params.length) {
       throw new RangeError(
         `Cannot apply RMSprop: ${params.length} params and ${grads.length} gradients, ` +
@@ -86,7 +90,7 @@ export class KerasRmsprop {
       );
     }
     const u = this.nextUpdate();
-    rmspropUpdate(params, this.meanSquare, grads, u, 0, params.length);
+    rmspropUpdate(params, this.meanSquare, grads, u, 0, params.length, scale);
   }
 
   /**
@@ -139,9 +143,10 @@ export interface RmspropUpdate {
 }
 
 /**
- * One RMSprop update of `params[start..end)` in place, given the gradient and
- * the squared-gradient average (updated too): Keras' formula, computed in
- * float64 and stored in float32, the same whichever piece is done where.
+ * One RMSprop update of `params[start..end)` in place, given the gradient
+ * (`grads` times `scale`, rounded to float32) and the squared-gradient average
+ * (updated too): Keras' formula, computed in float64 and stored in float32,
+ * the same whichever piece is done where.
  */
 export function rmspropUpdate(
   params: Float32Array,
@@ -150,11 +155,12 @@ export function rmspropUpdate(
   u: RmspropUpdate,
   start: number,
   end: number,
+  scale = 1,
 ): void {
   const { learningRate: lr, rho, epsilon } = u;
   const a = meanSquare;
   for (let i = start; i < end; i++) {
-    const g = grads[i];
+    const g = Math.fround(grads[i] * scale);
     const ai = rho * a[i] + (1 - rho) * g * g;
     a[i] = ai;
     params[i] -= (lr * g) / (Math.sqrt(ai) + epsilon);

@@ -580,6 +580,15 @@ export async function trainNetwork(
           : "none",
       },
       backend: backendLabel,
+      // Workers: mean wall ms per step of this session's steps, gradient
+      // phase and update phase (tree sum + RMSprop, on the workers).
+      stepPhases: engine.timing && engine.timing.steps > 0
+        ? {
+          steps: engine.timing.steps,
+          gradientMs: engine.timing.gradientMs / engine.timing.steps,
+          updateMs: engine.timing.updateMs / engine.timing.steps,
+        }
+        : null,
       epochsCompleted: history.length,
       bestEpoch,
       bestValLoss,
