@@ -1,9 +1,12 @@
 /**
- * Optional native convolution kernels: oneDNN (Intel's deep-learning kernel
- * library, Debian package `libdnnl2`, the library PyTorch's CPU convolutions
- * run on) called through Deno's FFI from the TensorFlow.js WASM backend's
- * `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter`
- * kernels (`wasm_gradients.ts`), for stride 1 and dilation 1.
+ * Optional native kernels: oneDNN (Intel's deep-learning kernel library,
+ * Debian package `libdnnl2`, the library PyTorch's CPU convolutions run on)
+ * called through Deno's FFI from the TensorFlow.js WASM backend's kernels
+ * (registered in `wasm_gradients.ts`): `Conv2D`, `FusedConv2D`,
+ * `Conv2DBackpropInput` and `Conv2DBackpropFilter` for stride 1 and dilation
+ * 1; `BatchMatMul` of single matrices (`dnnl_sgemm`); the bias `Add`
+ * ([n, h, w, c] + [c]); `AvgPool` and `AvgPoolGrad` without padding; and the
+ * ReLU gradient (oneDNN's eltwise backward, one pass).
  *
  * Found at run time: {@linkcode loadOneDnn} opens `libdnnl.so.2` (or the file
  * named by `CLUSTER_CNN_ONEDNN`), checks that it is oneDNN 2.x (the C API of
@@ -21,7 +24,9 @@
  * primitive is created with "any" layouts, and where the chosen layout differs
  * from tfjs' a oneDNN reorder copies into (or out of) a buffer oneDNN owns,
  * kept with the primitive. For 16 channels the blocked layout is NHWC itself
- * and no copy is made. Primitives are built once per shape and kept.
+ * and no copy is made (checked from the layout oneDNN reports, see
+ * {@linkcode layoutsMatch}). The other primitives work on tfjs' layouts
+ * directly. Primitives are built once per shape and kept.
  *
  * Threads: oneDNN's Debian build runs on OpenMP; each calling thread (Deno
  * worker) is set to one OpenMP thread, because training already puts one
@@ -254,10 +259,10 @@ export function oneDnnStatus(): OneDnnStatus {
 
 /**
  * Which kernels a WASM training step runs on, for logs and the bench: "oneDNN
- * 2.6.3 convolutions + WASM SIMD" or "WASM SIMD" (call {@linkcode loadOneDnn} first).
+ * 2.6.3 + WASM SIMD" (oneDNN for what it covers) or "WASM SIMD" (call {@linkcode loadOneDnn} first).
  */
 export function convolutionRoute(): string {
-  return oneDnnKernelsActive() ? `oneDNN ${state!.version} convolutions + WASM SIMD` : "WASM SIMD";
+  return oneDnnKernelsActive() ? `oneDNN ${state!.version} + WASM SIMD` : "WASM SIMD";
 }
 
 /** Whether stride-1 convolutions go to oneDNN in this thread. */

@@ -3,8 +3,12 @@
  * paper's network) the convolutions, their gradients, the dense layers'
  * matrix products, the tiling average-pool gradient and the bias-gradient sums
  * run on this toolkit's hand-written WASM SIMD kernels (`simd_conv.ts`,
- * `kernels/conv.c`); `setSimdConvKernels(false)` restores the previous route
- * described below, which also serves strides other than 1.
+ * `kernels/conv.c`), or, where Debian's oneDNN is installed, on oneDNN through
+ * FFI (`onednn.ts`: the convolutions, matrix products, bias add, average
+ * pooling and its gradient, and the ReLU gradient; the SIMD kernels take what
+ * it does not). `setOneDnnKernels(false)` keeps the SIMD route;
+ * `setSimdConvKernels(false)` restores the previous route described below
+ * (both off), which also serves strides other than 1.
  *
  * tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter`, so no convolutional
  * network trains on it, and its `Conv2DBackpropInput` is a plain C++ loop that
@@ -650,11 +654,14 @@ export function registerCpuGradientKernels(): void {
 
 /**
  * Register the fast training kernels for the "wasm" backend: adds
- * `Conv2DBackpropFilter`; replaces `Conv2D` and `FusedConv2D` (stride 1, SIMD),
+ * `Conv2DBackpropFilter` and the one-pass ReLU gradient kernel (with a
+ * gradient of `Relu` that uses it on wasm with oneDNN, tfjs' formula
+ * elsewhere); replaces `Conv2D` and `FusedConv2D` (stride 1),
  * `Conv2DBackpropInput` (stride 1), `BatchMatMul` (single products),
  * `AvgPoolGrad` (tiling windows), `Sum` (over leading axes), `Identity` and
- * same-dtype `Cast` (share, not copy), each keeping the original for the cases
- * it does not cover. Call it
+ * same-dtype `Cast` (share, not copy), `Add` (bias, on oneDNN) and `AvgPool`
+ * (no padding, on oneDNN), each keeping the original for the cases it does
+ * not cover. Call it
  * after importing `@tensorflow/tfjs-backend-wasm`; safe to call more than once,
  * before or after the backend is initialised.
  */
