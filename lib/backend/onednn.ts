@@ -199,6 +199,11 @@ const SYMBOLS = {
   },
   dnnl_memory_set_data_handle: { parameters: ["pointer", "pointer"], result: "i32" },
   dnnl_stream_wait: { parameters: ["pointer"], result: "i32" },
+  dnnl_primitive_desc_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_primitive_attr_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_post_ops_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_primitive_destroy: { parameters: ["pointer"], result: "i32" },
+  dnnl_memory_destroy: { parameters: ["pointer"], result: "i32" },
   dnnl_sgemm: {
     parameters: [
       "u8",
@@ -514,7 +519,26 @@ interface Step {
 }
 
 /** A built convolution: the user-facing memories (data handles set per call) and its steps. */
+/**
+ * What a plan's build creates: descriptors and attributes (destroyed when the
+ * build ends: the primitives keep copies) and the primitives and memories the
+ * plan owns (destroyed with the plan, or at once when the build fails).
+ */
+interface BuildScope {
+  transient: { ptr: Ptr; kind: "pd" | "attr" | "postOps" }[];
+  prims: Ptr[];
+  mems: Ptr[];
+}
+let scope: BuildScope | undefined;
+
+function transient(ptr: Ptr, kind: "pd" | "attr" | "postOps"): Ptr {
+  scope?.transient.push({ ptr, kind });
+  return ptr;
+}
+
 interface Plan {
+  /** Primitives and memories to destroy with the plan. */
+  owned: { prims: Ptr[]; mems: Ptr[] };
   user: Record<string, Ptr>;
   steps: Step[];
   /** oneDNN's name for the implementation, e.g. "jit:avx512_core". */
@@ -535,12 +559,14 @@ class Builder {
       this.s.lib.dnnl_memory_create(m, md, this.s.engine, Deno.UnsafePointer.create(handle)),
       "memory_create",
     );
+    scope?.mems.push(ptrOf(m));
     return ptrOf(m);
   }
 
   step(pd: Ptr, args: [number, Ptr][], list: Step[]): void {
     const p = out();
     check(this.s.lib.dnnl_primitive_create(p, pd), "primitive_create");
+    scope?.prims.push(ptrOf(p));
     const a = new BigUint64Array(2 * args.length);
     args.forEach(([k, mem], i) => {
       a[2 * i] = BigInt(k);
@@ -556,7 +582,7 @@ class Builder {
       this.s.lib.dnnl_reorder_primitive_desc_create(pd, fromMd, e, toMd, e, null),
       "reorder_primitive_desc_create",
     );
-    this.step(ptrOf(pd), [[ARG.from, from], [ARG.to, to]], list);
+    this.step(transient(ptrOf(pd), "pd"), [[ARG.from, from], [ARG.to, to]], list);
   }
 
   /**
@@ -595,6 +621,7 @@ class Builder {
       impl = new Deno.UnsafePointerView(ptrOf(cell)!).getCString();
     }
     return {
+      owned: { prims: [], mems: [] },
       user: this.user,
       steps: [...this.steps, ...this.after],
       impl,
@@ -616,7 +643,7 @@ function padding(g: ConvGeometry): { l: BigInt64Array; r: BigInt64Array } {
 function primitiveDesc(s: State, op: Uint8Array, attr: Ptr, hint: Ptr): Ptr {
   const pd = out();
   check(s.lib.dnnl_primitive_desc_create(pd, op, attr, s.engine, hint), "primitive_desc_create");
-  return ptrOf(pd);
+  return transient(ptrOf(pd), "pd");
 }
 
 function query(s: State, pd: Ptr, what: number): Ptr {
@@ -650,12 +677,14 @@ function forwardDesc(s: State, g: ConvGeometry, bias: boolean, relu: boolean): P
   if (relu) {
     const po = out();
     check(lib.dnnl_post_ops_create(po), "post_ops_create");
+    transient(ptrOf(po), "postOps");
     check(
       lib.dnnl_post_ops_append_eltwise(ptrOf(po), 1, DNNL_ELTWISE_RELU, 0, 0),
       "post_ops_append_eltwise",
     );
     const a = out();
     check(lib.dnnl_primitive_attr_create(a), "primitive_attr_create");
+    transient(ptrOf(a), "attr");
     check(lib.dnnl_primitive_attr_set_post_ops(ptrOf(a), ptrOf(po)), "attr_set_post_ops");
     attr = ptrOf(a);
   }
@@ -856,22 +885,60 @@ function buildReluGrad(s: State, size: number): Plan {
   ]);
 }
 
-/** Built plans by kind and geometry; `null`: oneDNN refused this case (the SIMD route takes it). */
+/**
+ * Built plans by kind and shape, most recently used last; `null`: oneDNN
+ * refused this case (the SIMD route takes it). At most {@linkcode MAX_PLANS}
+ * are kept: each holds primitives and, where layouts differ, buffers sized
+ * by its batch, and inference or interpretation may see many batch sizes.
+ */
 const plans = new Map<string, Plan | null>();
+
+/** Plans kept before the least recently used is destroyed. */
+export const MAX_PLANS = 64;
+
+function destroyOwned(s: State, owned: { prims: Ptr[]; mems: Ptr[] }): void {
+  for (const p of owned.prims) s.lib.dnnl_primitive_destroy(p);
+  for (const m of owned.mems) s.lib.dnnl_memory_destroy(m);
+}
 
 function planFor(key: string, build: (s: State) => Plan): Plan | undefined {
   const s = state;
   if (s === undefined) return undefined;
   let p = plans.get(key);
-  if (p === undefined) {
-    try {
-      p = build(s);
-    } catch {
-      p = null;
-    }
+  if (p !== undefined) {
+    // Most recently used goes last.
+    plans.delete(key);
     plans.set(key, p);
+    return p ?? undefined;
+  }
+  const sc: BuildScope = { transient: [], prims: [], mems: [] };
+  scope = sc;
+  try {
+    p = build(s);
+    p.owned = { prims: sc.prims, mems: sc.mems };
+  } catch {
+    p = null;
+    destroyOwned(s, sc);
+  } finally {
+    scope = undefined;
+    for (const t of sc.transient) {
+      if (t.kind === "pd") s.lib.dnnl_primitive_desc_destroy(t.ptr);
+      else if (t.kind === "attr") s.lib.dnnl_primitive_attr_destroy(t.ptr);
+      else s.lib.dnnl_post_ops_destroy(t.ptr);
+    }
+  }
+  plans.set(key, p);
+  while (plans.size > MAX_PLANS) {
+    const [oldest, plan] = plans.entries().next().value!;
+    plans.delete(oldest);
+    if (plan) destroyOwned(s, plan.owned);
   }
   return p ?? undefined;
+}
+
+/** Plans held now (for tests). */
+export function oneDnnPlanCount(): number {
+  return plans.size;
 }
 
 function geometryKey(kind: string, g: ConvGeometry): string {

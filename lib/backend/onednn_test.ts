@@ -9,7 +9,7 @@ import {
   setOneDnnKernels,
   setupBackend,
 } from "./mod.ts";
-import { type Layout, layoutsMatch } from "./onednn.ts";
+import { type Layout, layoutsMatch, MAX_PLANS, oneDnnPlanCount } from "./onednn.ts";
 import * as tf from "@tensorflow/tfjs";
 import {
   assertClose,
@@ -135,6 +135,26 @@ Deno.test({
     assert.deepEqual(Array.from(got, (v) => v + 0), Array.from(want, (v) => v + 0));
     const zeros = Array.from(got).filter((v, i) => i % 11 === 0 && v !== 0);
     assert.deepEqual(zeros, []);
+  },
+});
+
+Deno.test({
+  name: "oneDNN keeps at most MAX_PLANS plans and rebuilds an evicted one correctly",
+  ignore: !active,
+  fn: async () => {
+    let seed = 900;
+    const first = randomInputs(seed++, { a: [1, 2, 3, 4], b: [4] });
+    await compareKernel("Add", first, {}, "bias add before eviction");
+    for (let k = 0; k < MAX_PLANS + 6; k++) {
+      await compareKernel(
+        "Add",
+        randomInputs(seed++, { a: [1, 1, k + 1, 3], b: [3] }),
+        {},
+        `add ${k}`,
+      );
+    }
+    assert.ok(oneDnnPlanCount() <= MAX_PLANS, `${oneDnnPlanCount()} plans`);
+    await compareKernel("Add", first, {}, "bias add after eviction");
   },
 });
 
