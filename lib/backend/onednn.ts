@@ -974,6 +974,28 @@ function nonEmpty(g: ConvGeometry): boolean {
 }
 
 /**
+ * Run the plan `key` (built by `build` on first use) on `inputs`, writing a
+ * new float32 tensor of `shape` bound as `output`; undefined when oneDNN is
+ * off or refused the case (the caller's other route takes it then).
+ */
+function runPlan(
+  backend: tf.KernelBackend,
+  key: string,
+  build: (s: State) => Plan,
+  inputs: Record<string, TensorInfo>,
+  output: string,
+  shape: number[],
+): TensorInfo | undefined {
+  if (!oneDnnKernelsActive() || shape.some((d) => d === 0)) return undefined;
+  const plan = planFor(key, build);
+  if (plan === undefined) return undefined;
+  const b = backend as unknown as WasmBackend;
+  const out = b.makeOutput(shape, "float32");
+  run(plan, b, { ...inputs, [output]: out });
+  return out;
+}
+
+/**
  * y = conv(x, filter) (+ bias) (then ReLU) on oneDNN, as a new tensor
  * [n, ho, wo, co]; undefined when oneDNN is off or does not take the case.
  */
@@ -988,19 +1010,18 @@ export function oneDnnConvForward(
   },
 ): TensorInfo | undefined {
   const g = args.geometry;
-  if (!oneDnnKernelsActive() || !nonEmpty(g)) return undefined;
+  if (!nonEmpty(g)) return undefined;
   const bias = args.bias !== undefined;
-  const plan = planFor(
+  const inputs: Record<string, TensorInfo> = { x: args.x, filter: args.filter };
+  if (args.bias !== undefined) inputs.bias = args.bias;
+  return runPlan(
+    backend,
     geometryKey(`fwd${bias ? "b" : ""}${args.relu ? "r" : ""}`, g),
     (s) => buildForward(s, g, bias, args.relu),
+    inputs,
+    "y",
+    [g.n, g.ho, g.wo, g.co],
   );
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const y = b.makeOutput([g.n, g.ho, g.wo, g.co], "float32");
-  const tensors: Record<string, TensorInfo> = { x: args.x, filter: args.filter, y };
-  if (args.bias !== undefined) tensors.bias = args.bias;
-  run(plan, b, tensors);
-  return y;
 }
 
 /** dx [n, h, w, c] of a stride-1 convolution on oneDNN; undefined when it does not take the case. */
@@ -1009,13 +1030,15 @@ export function oneDnnConvBackpropInput(
   args: { dy: TensorInfo; filter: TensorInfo; geometry: ConvGeometry },
 ): TensorInfo | undefined {
   const g = args.geometry;
-  if (!oneDnnKernelsActive() || !nonEmpty(g)) return undefined;
-  const plan = planFor(geometryKey("bwd_data", g), (s) => buildBackpropInput(s, g));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const dx = b.makeOutput([g.n, g.h, g.w, g.c], "float32");
-  run(plan, b, { dy: args.dy, filter: args.filter, dx });
-  return dx;
+  if (!nonEmpty(g)) return undefined;
+  return runPlan(
+    backend,
+    geometryKey("bwd_data", g),
+    (s) => buildBackpropInput(s, g),
+    { dy: args.dy, filter: args.filter },
+    "dx",
+    [g.n, g.h, g.w, g.c],
+  );
 }
 
 /** dw [kh, kw, c, co] of a stride-1 convolution on oneDNN; undefined when it does not take the case. */
@@ -1024,13 +1047,15 @@ export function oneDnnConvBackpropFilter(
   args: { x: TensorInfo; dy: TensorInfo; geometry: ConvGeometry },
 ): TensorInfo | undefined {
   const g = args.geometry;
-  if (!oneDnnKernelsActive() || !nonEmpty(g)) return undefined;
-  const plan = planFor(geometryKey("bwd_weights", g), (s) => buildBackpropFilter(s, g));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const dw = b.makeOutput([g.kh, g.kw, g.c, g.co], "float32");
-  run(plan, b, { x: args.x, dy: args.dy, dw });
-  return dw;
+  if (!nonEmpty(g)) return undefined;
+  return runPlan(
+    backend,
+    geometryKey("bwd_weights", g),
+    (s) => buildBackpropFilter(s, g),
+    { x: args.x, dy: args.dy },
+    "dw",
+    [g.kh, g.kw, g.c, g.co],
+  );
 }
 
 /**
@@ -1041,15 +1066,15 @@ export function oneDnnBiasAdd(
   backend: tf.KernelBackend,
   args: { x: TensorInfo; bias: TensorInfo },
 ): TensorInfo | undefined {
-  if (!oneDnnKernelsActive()) return undefined;
   const [n, h, w, c] = args.x.shape;
-  if (n * h * w * c === 0) return undefined;
-  const plan = planFor(`bias_add:${n},${h},${w},${c}`, (s) => buildBiasAdd(s, n, h, w, c));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const y = b.makeOutput(args.x.shape, "float32");
-  run(plan, b, { x: args.x, bias: args.bias, y });
-  return y;
+  return runPlan(
+    backend,
+    `bias_add:${n},${h},${w},${c}`,
+    (s) => buildBiasAdd(s, n, h, w, c),
+    { x: args.x, bias: args.bias },
+    "y",
+    args.x.shape,
+  );
 }
 
 function poolKey(kind: string, g: PoolGeometry): string {
@@ -1062,13 +1087,15 @@ export function oneDnnAvgPool(
   args: { x: TensorInfo; geometry: PoolGeometry },
 ): TensorInfo | undefined {
   const g = args.geometry;
-  if (!oneDnnKernelsActive() || g.n * g.ho * g.wo * g.c === 0) return undefined;
-  const plan = planFor(poolKey("avg_pool", g), (s) => buildAvgPool(s, g));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const y = b.makeOutput([g.n, g.ho, g.wo, g.c], "float32");
-  run(plan, b, { x: args.x, y });
-  return y;
+  if (g.h * g.w === 0) return undefined;
+  return runPlan(
+    backend,
+    poolKey("avg_pool", g),
+    (s) => buildAvgPool(s, g),
+    { x: args.x },
+    "y",
+    [g.n, g.ho, g.wo, g.c],
+  );
 }
 
 /** The gradient of {@linkcode oneDnnAvgPool}: dy [n, ho, wo, c] -> dx [n, h, w, c]. */
@@ -1077,13 +1104,15 @@ export function oneDnnAvgPoolGrad(
   args: { dy: TensorInfo; geometry: PoolGeometry },
 ): TensorInfo | undefined {
   const g = args.geometry;
-  if (!oneDnnKernelsActive() || g.n * g.ho * g.wo * g.c === 0) return undefined;
-  const plan = planFor(poolKey("avg_pool_grad", g), (s) => buildAvgPoolGrad(s, g));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const dx = b.makeOutput([g.n, g.h, g.w, g.c], "float32");
-  run(plan, b, { dy: args.dy, dx });
-  return dx;
+  if (g.ho * g.wo === 0) return undefined;
+  return runPlan(
+    backend,
+    poolKey("avg_pool_grad", g),
+    (s) => buildAvgPoolGrad(s, g),
+    { dy: args.dy },
+    "dx",
+    [g.n, g.h, g.w, g.c],
+  );
 }
 
 /** dy where x > 0, else 0 (float32 tensors of one shape), on oneDNN; undefined when off. */
@@ -1091,15 +1120,15 @@ export function oneDnnReluGrad(
   backend: tf.KernelBackend,
   args: { dy: TensorInfo; x: TensorInfo },
 ): TensorInfo | undefined {
-  if (!oneDnnKernelsActive()) return undefined;
   const size = args.x.shape.reduce((a, b) => a * b, 1);
-  if (size === 0) return undefined;
-  const plan = planFor(`relu_grad:${size}`, (s) => buildReluGrad(s, size));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const dx = b.makeOutput(args.x.shape, "float32");
-  run(plan, b, { x: args.x, dy: args.dy, dx });
-  return dx;
+  return runPlan(
+    backend,
+    `relu_grad:${size}`,
+    (s) => buildReluGrad(s, size),
+    { x: args.x, dy: args.dy },
+    "dx",
+    args.x.shape,
+  );
 }
 
 const CHAR_N = 78;

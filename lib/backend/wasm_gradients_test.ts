@@ -1,77 +1,17 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { registerCpuGradientKernels, setupBackend } from "./mod.ts";
-import { Rng } from "../random/mod.ts";
+import { assertClose, compareKernel, randomInputs, runOn } from "./_conv_testing.ts";
 import { smallNetworkGradients } from "./_small_network_test_util.ts";
 
 // Every kernel result on "wasm" is compared with tfjs' reference "cpu" backend
 // (plain JavaScript loops) on the same inputs; the filter gradient, which this
 // toolkit also replaces on "cpu", with its definition in float64 loops. Tolerance: the largest absolute
 // difference must be below 1e-4 times the largest absolute reference value
-// (float32 sums of up to ~1000 terms agree to ~1e-6 relative).
-const REL_TOL = 1e-4;
+// (float32 sums of up to ~1000 terms agree to ~1e-6 relative); the helpers
+// and that tolerance are shared with the kernel tests (_conv_testing.ts).
 
 await setupBackend("wasm", { quiet: true });
-
-function randomArray(rng: Rng, n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.normal();
-  return a;
-}
-
-type Inputs = Record<string, { shape: number[]; data: Float32Array }>;
-
-function randomInputs(seed: number, shapes: Record<string, number[]>): Inputs {
-  const rng = new Rng(seed);
-  const out: Inputs = {};
-  for (const [k, shape] of Object.entries(shapes)) {
-    out[k] = { shape, data: randomArray(rng, shape.reduce((a, b) => a * b, 1)) };
-  }
-  return out;
-}
-
-/** Run one kernel on a backend; returns its output values and shape. */
-async function runOn(
-  backend: "cpu" | "wasm",
-  kernelName: string,
-  inputs: Inputs,
-  attrs: tf.NamedAttrMap,
-): Promise<{ shape: number[]; data: Float32Array }> {
-  await tf.setBackend(backend);
-  const tensors: tf.NamedTensorMap = {};
-  for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor(v.data, v.shape);
-  const out = tf.engine().runKernel(kernelName, tensors, attrs) as tf.Tensor;
-  const result = { shape: out.shape, data: out.dataSync() as Float32Array };
-  tf.dispose([out, ...Object.values(tensors)]);
-  return result;
-}
-
-function assertClose(got: Float32Array, want: Float32Array, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let scale = 0;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]));
-    worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  }
-  assert.ok(scale > 0, `${what}: reference is all zeros`);
-  assert.ok(
-    worst <= REL_TOL * scale,
-    `${what}: max |wasm - cpu| = ${worst} exceeds ${REL_TOL} x ${scale}`,
-  );
-}
-
-async function compareKernel(
-  kernelName: string,
-  inputs: Inputs,
-  attrs: tf.NamedAttrMap,
-  what: string,
-): Promise<void> {
-  const want = await runOn("cpu", kernelName, inputs, attrs);
-  const got = await runOn("wasm", kernelName, inputs, attrs);
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assertClose(got.data, want.data, what);
-}
 
 /** Output size of a convolution/pooling along one axis (tfjs' rules). */
 function outSize(n: number, k: number, s: number, pad: "same" | "valid"): number {
