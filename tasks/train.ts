@@ -20,7 +20,6 @@ import {
 } from "../lib/backend/mod.ts";
 import { loadDataset } from "../lib/dataset/mod.ts";
 import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
-import { DEFAULT_DROPOUT } from "../lib/model/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
 import {
   defaultGradientShards,
@@ -50,8 +49,8 @@ const USAGE =
                   power of two, 2 to 16; 1 on WebGPU): results do not depend on
                   --workers, and at most N workers share a batch
   --seed S        seed of weights, shuffling and dropout (default: the profile's)
-  --dropout X     dropout fraction between the dense layers (default 0.2, the paper's text;
-                  its numbered list says 0.1)
+  --dropout X     dropout fraction between the dense layers (default: the profile's, 0 for
+                  smoke and quick, 0.2 for paper: the paper's text; its numbered list says 0.1)
   --batch N       batch size (default: the profile's, 50)
   --lr X          RMSprop learning rate (default: the profile's; the paper's is 0.01)
   --decay X       Keras decay per update, lr / (1 + decay t) (default: the profile's;
@@ -152,7 +151,7 @@ if (import.meta.main) {
     fail(`--augment must be on or off, got "${values.augment}"`);
   }
   const augment = values.augment === undefined ? profile.train.augment : values.augment === "on";
-  const dropout = num("dropout", values.dropout, DEFAULT_DROPOUT);
+  const dropout = num("dropout", values.dropout, profile.train.dropout);
   if (dropout >= 1) fail(`--dropout must be in [0, 1), got "${values.dropout}"`);
   const cores = navigator.hardwareConcurrency ?? 2;
   let workers = int("workers", values.workers);

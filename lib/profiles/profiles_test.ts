@@ -1,7 +1,8 @@
+import { DEFAULT_DROPOUT } from "../model/mod.ts";
 import assert from "node:assert/strict";
 import { getProfile, QUICK_EARLY_STOPPING, QUICK_SCHEDULE } from "./mod.ts";
 
-Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1e-4, no schedule, no early stopping", () => {
+Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1e-4, no schedule, no early stopping, dropout 0.2", () => {
   const t = getProfile("paper").train;
   assert.deepEqual(t, {
     epochs: 1000,
@@ -12,6 +13,7 @@ Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1
     schedule: { name: "none" },
     earlyStopping: { patience: 0 },
     augment: false,
+    dropout: 0.2,
     seed: 1,
   });
 });
@@ -30,4 +32,10 @@ Deno.test("the quick and smoke profiles train with the warm-up/cosine schedule, 
   // getProfile returns a copy: changing it leaves the profile as it was.
   getProfile("quick").train.schedule = { name: "none" };
   assert.deepEqual(getProfile("quick").train.schedule, QUICK_SCHEDULE);
+});
+
+Deno.test("the paper profile keeps the paper's 20 per cent dropout; the short profiles train without", () => {
+  assert.equal(getProfile("paper").train.dropout, DEFAULT_DROPOUT);
+  assert.equal(DEFAULT_DROPOUT, 0.2);
+  for (const name of ["smoke", "quick"]) assert.equal(getProfile(name).train.dropout, 0);
 });
