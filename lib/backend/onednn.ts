@@ -38,7 +38,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { ConvGeometry } from "./simd_conv.ts";
+import type { ConvForwardArgs, ConvGeometry } from "./simd_conv.ts";
 
 type TensorInfo = tf.TensorInfo;
 
@@ -1001,13 +1001,7 @@ function runPlan(
  */
 export function oneDnnConvForward(
   backend: tf.KernelBackend,
-  args: {
-    x: TensorInfo;
-    filter: TensorInfo;
-    bias?: TensorInfo;
-    relu: boolean;
-    geometry: ConvGeometry;
-  },
+  args: ConvForwardArgs,
 ): TensorInfo | undefined {
   const g = args.geometry;
   if (!nonEmpty(g)) return undefined;

@@ -132,17 +132,18 @@ function empty(g: ConvGeometry): boolean {
   return g.n * g.h * g.w * g.c * g.ho * g.wo * g.co * g.kh * g.kw === 0;
 }
 
+/** A forward convolution's inputs (the SIMD and oneDNN routes take the same). */
+export interface ConvForwardArgs {
+  x: TensorInfo;
+  filter: TensorInfo;
+  bias?: TensorInfo;
+  /** Apply ReLU to the output. */
+  relu: boolean;
+  geometry: ConvGeometry;
+}
+
 /** y = conv(x, filter) (+ bias) (then ReLU when `relu`), as a new tensor [n, ho, wo, co]. */
-export function simdConvForward(
-  backend: tf.KernelBackend,
-  args: {
-    x: TensorInfo;
-    filter: TensorInfo;
-    bias?: TensorInfo;
-    relu: boolean;
-    geometry: ConvGeometry;
-  },
-): TensorInfo {
+export function simdConvForward(backend: tf.KernelBackend, args: ConvForwardArgs): TensorInfo {
   const b = backend as unknown as WasmBackend;
   const g = args.geometry;
   const out = b.makeOutput([g.n, g.ho, g.wo, g.co], "float32");

@@ -16,6 +16,7 @@ import type { NetworkKind, Split } from "../types/mod.ts";
 import {
   dyadicCover,
   ModelRunner,
+  nodeKey,
   shardRange,
   type SplitArrays,
   type TreeNode,
@@ -263,7 +264,7 @@ export class ParallelEngine implements Engine {
       const hi = Math.floor(((k + 1) * S) / n);
       const cover = dyadicCover(lo, hi);
       this.#plan.push({ lo, hi, nodes: cover });
-      for (const c of cover) nodes[`${c.lo}/${c.size}`] = new SharedArrayBuffer(bytes);
+      for (const c of cover) nodes[nodeKey(c)] = new SharedArrayBuffer(bytes);
     }
     await Promise.all(
       this.#handles.map((h) =>
@@ -303,7 +304,7 @@ export class ParallelEngine implements Engine {
       if (r.type !== "sgrad") throw new Error("Training worker: unexpected reply (internal error)");
       for (const l of r.lossSums) lossSum += l;
       this.#plan[k].nodes.forEach((c, i) => {
-        if (!r.present[i]) absent.push(`${c.lo}/${c.size}`);
+        if (!r.present[i]) absent.push(nodeKey(c));
       });
     });
     const update = opt.nextUpdate();
@@ -334,13 +335,9 @@ export class ParallelEngine implements Engine {
    */
   async gradients(params: Float32Array, idx: Int32Array, seed: number, augment = false) {
     const S = this.shardCount;
-    const n = Math.min(this.workers, S);
     const shards = cutShards(idx, S);
-    const replies = await Promise.all(Array.from({ length: n }, (_, k) => {
-      // Worker k: shards [lo, hi), returned as the aligned tree nodes covering them.
-      const lo = Math.floor((k * S) / n);
-      const hi = Math.floor(((k + 1) * S) / n);
-      const nodes = dyadicCover(lo, hi);
+    // Worker k: shards [lo, hi), returned as the aligned tree nodes covering them.
+    const replies = await Promise.all(this.#plan.map(({ lo, hi, nodes }, k) => {
       // The buffer this worker sent back last step (its gradient), recycled:
       // fresh multi-megabyte arrays cost first-touch page faults.
       const held = this.#buffers[k];
@@ -365,7 +362,7 @@ export class ParallelEngine implements Engine {
     const lossSums = new Array<number>(S).fill(0);
     for (const { r, lo, nodes } of replies) {
       if (r.type !== "grad") throw new Error("Training worker: unexpected reply (internal error)");
-      nodes.forEach((node, i) => values.set(`${node.lo}/${node.size}`, r.nodes[i]));
+      nodes.forEach((node, i) => values.set(nodeKey(node), r.nodes[i]));
       r.lossSums.forEach((l, j) => (lossSums[lo + j] = l));
     }
     let lossSum = 0;

@@ -40,6 +40,11 @@ export function shardRange(j: number, shardCount: number, batch: number): [numbe
   return [Math.floor((j * batch) / shardCount), Math.floor(((j + 1) * batch) / shardCount)];
 }
 
+/** The key of a tree node in the maps of node values: `${lo}/${size}`. */
+export function nodeKey(node: TreeNode): string {
+  return `${node.lo}/${node.size}`;
+}
+
 /** The aligned tree nodes that exactly cover shards [lo, hi), largest first from lo. */
 export function dyadicCover(lo: number, hi: number): TreeNode[] {
   const out: TreeNode[] = [];
@@ -82,7 +87,7 @@ export function treeRoot(
   end?: number,
 ): Float32Array | null {
   const value = (lo: number, size: number): Float32Array | null => {
-    const key = `${lo}/${size}`;
+    const key = nodeKey({ lo, size });
     if (nodes.has(key)) return nodes.get(key)!;
     if (size === 1) throw new RangeError(`Cannot sum gradients: shard ${lo} is missing`);
     const h = size / 2;

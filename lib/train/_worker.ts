@@ -10,7 +10,7 @@
 import { setupBackend } from "../backend/mod.ts";
 import { buildModel, type ModelOptions } from "../model/mod.ts";
 import type { NetworkKind, Split } from "../types/mod.ts";
-import { ModelRunner, type SplitArrays, type TreeNode, treeRoot } from "./_runner.ts";
+import { ModelRunner, nodeKey, type SplitArrays, type TreeNode, treeRoot } from "./_runner.ts";
 import { type RmspropUpdate, rmspropUpdate } from "./rmsprop.ts";
 
 /** Messages the main thread sends. */
@@ -123,7 +123,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       if (!shared) throw new Error("worker asked for a shared step before share");
       if (msg.type === "sgrad") {
         runner.setParams(shared.params);
-        const mine = msg.nodes.map((c) => shared!.nodes.get(`${c.lo}/${c.size}`)!);
+        const mine = msg.nodes.map((c) => shared!.nodes.get(nodeKey(c))!);
         const { lossSums, nodes } = await runner.gradNodes(splits.train, { ...msg, buffers: mine });
         reply({ type: "sgrad", lossSums, present: nodes.map((x) => x !== null) });
       } else {
