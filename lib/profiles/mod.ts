@@ -150,6 +150,16 @@ export const QUICK_AUGMENT = true;
  */
 export const QUICK_DROPOUT = 0;
 
+/**
+ * Epochs of the `quick` profile. Issue 10 asks for a quick Ypar network
+ * within 10 per cent (relative) of a reference run ten times longer; the
+ * measurements that set 12 are in the README ("Convergence of the quick
+ * profile"). At 8 epochs, the Ypar rms was 16.5 per cent in the central
+ * range, against 14.9 for an 80-epoch run with the same settings. That is
+ * 10.7 per cent apart. A 12-epoch run gave 15.1.
+ */
+export const QUICK_EPOCHS = 12;
+
 const SHORT_TRAIN = {
   batchSize: 50,
   learningRate: QUICK_LEARNING_RATE,
@@ -172,7 +182,7 @@ const PROFILES: Record<Profile, ProfileSettings> = {
   quick: {
     name: "quick",
     simulate: { clusters: null, seed: 1, los: true },
-    train: { epochs: 8, ...SHORT_TRAIN },
+    train: { epochs: QUICK_EPOCHS, ...SHORT_TRAIN },
     interpret: { maskStride: 4, clustersShown: 4 },
   },
   paper: {

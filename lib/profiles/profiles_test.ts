@@ -28,7 +28,7 @@ Deno.test("the quick and smoke profiles train with the warm-up/cosine schedule, 
     assert.equal(t.augment, true);
     assert.equal(t.multichannelLearningRate, t.learningRate / 4);
   }
-  assert.equal(getProfile("quick").train.epochs, 8);
+  assert.equal(getProfile("quick").train.epochs, 12);
   // getProfile returns a copy: changing it leaves the profile as it was.
   getProfile("quick").train.schedule = { name: "none" };
   assert.deepEqual(getProfile("quick").train.schedule, QUICK_SCHEDULE);
