@@ -24,3 +24,10 @@ export {
   oneDnnStatus,
   setOneDnnKernels,
 } from "./onednn.ts";
+export {
+  conv2dBiasRelu,
+  conv2dBiasReluWeightsOnly,
+  fusableConvConfig,
+  fuseConvLayersForTraining,
+  type FuseOptions,
+} from "./fused_conv.ts";

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset/load_dataset.ts";
 import { Rng } from "../random/mod.ts";
-import { readFloat32Into } from "../backend/mod.ts";
+import { fuseConvLayersForTraining, readFloat32Into } from "../backend/mod.ts";
 
 /** (ln 10)^2: the MSLE of eq. (11), natural log, per squared error of the log10 target. */
 export const MSLE_PER_SQUARED_LOG10 = Math.LN10 * Math.LN10;
@@ -162,6 +162,9 @@ export class ModelRunner {
     this.vars = model.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
     this.sizes = this.vars.map((v) => v.size);
     this.nParams = this.sizes.reduce((a, b) => a + b, 0);
+    // While training on WASM, each conv + bias + ReLU is one kernel with a
+    // hand-written gradient (lib/backend/fused_conv.ts) instead of tfjs' three.
+    fuseConvLayersForTraining(model, { inputGradient: false });
     // Dropout masks drawn per example, not per batch: the mask of train image i
     // at a step depends only on the step's seed, i and the layer, so a batch
     // split over any number of workers sees the same masks as one process.
