@@ -14,7 +14,10 @@
  * ({@linkcode RELU_GRAD_KERNEL} where oneDNN is active, dy * step(y)
  * elsewhere), then db = sum of dz over batch, rows and columns, and dx, dw
  * from the registered `Conv2DBackpropInput` and `Conv2DBackpropFilter`
- * kernels: the same formulas tfjs uses for its fused op outside training.
+ * kernels: the same formulas tfjs uses for its fused op outside training. On
+ * WASM, dw and db come from one kernel ({@linkcode FILTER_BIAS_GRAD_KERNEL};
+ * with oneDNN a single backward-weights primitive that also writes the bias
+ * gradient, saving a pass over dz).
  *
  * {@linkcode fuseConvLayersForTraining} makes a tfjs-layers model's `Conv2D`
  * layers (ReLU, bias, stride 1, dilation 1, "same", channels last) call it
@@ -25,7 +28,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { oneDnnKernelsActive } from "./onednn.ts";
-import { RELU_GRAD_KERNEL, simdConvKernelsActive } from "./wasm_gradients.ts";
+import {
+  FILTER_BIAS_GRAD_KERNEL,
+  RELU_GRAD_KERNEL,
+  simdConvKernelsActive,
+} from "./wasm_gradients.ts";
 
 const CONV_ATTRS = {
   strides: [1, 1],
@@ -68,10 +75,19 @@ function makeConv2dBiasRelu(inputGradient: boolean) {
               { ...CONV_ATTRS, inputShape: xs.shape } as unknown as tf.NamedAttrMap,
             ) as tf.Tensor4D
             : tf.zeros(xs.shape);
+          const filterAttrs = { ...CONV_ATTRS, filterShape: w.shape } as unknown as tf.NamedAttrMap;
+          if (tf.getBackend() === "wasm" && tf.getKernel(FILTER_BIAS_GRAD_KERNEL, "wasm")) {
+            const [dw, db] = tf.engine().runKernel(
+              FILTER_BIAS_GRAD_KERNEL,
+              { x: xs, dy: dz },
+              filterAttrs,
+            ) as tf.Tensor[];
+            return [dx, dw, db];
+          }
           const dw = tf.engine().runKernel(
             "Conv2DBackpropFilter",
             { x: xs, dy: dz },
-            { ...CONV_ATTRS, filterShape: w.shape } as unknown as tf.NamedAttrMap,
+            filterAttrs,
           ) as tf.Tensor4D;
           const db = tf.sum(dz, [0, 1, 2]);
           return [dx, dw, db];

@@ -69,6 +69,7 @@ const ARG = {
   diffSrc: 129,
   diffDst: 145,
   diffWeights: 161,
+  diffBias: 169,
   src1: 2,
   from: 1,
   to: 17,
@@ -742,18 +743,21 @@ function buildBackpropInput(s: State, g: ConvGeometry): Plan {
   ]);
 }
 
-function buildBackpropFilter(s: State, g: ConvGeometry): Plan {
+function buildBackpropFilter(s: State, g: ConvGeometry, withBias = false): Plan {
   const lib = s.lib;
-  const hint = forwardDesc(s, g, false, false);
+  const hint = forwardDesc(s, g, withBias, false);
   const op = new Uint8Array(OP_DESC_BYTES);
   const { l, r } = padding(g);
+  // With diff_bias, the bias gradient (dy summed over batch, rows and columns)
+  // comes out of the same primitive, without a pass of its own over dy.
+  const biasMd = withBias ? stridedMd(lib, [g.co], [1]) : null;
   check(
     lib.dnnl_convolution_backward_weights_desc_init(
       op,
       DNNL_CONVOLUTION_DIRECT,
       anyMd(lib, [g.n, g.c, g.h, g.w]),
       anyMd(lib, [g.co, g.c, g.kh, g.kw]),
-      null,
+      biasMd === null ? null : Deno.UnsafePointer.of(biasMd),
       anyMd(lib, [g.n, g.co, g.ho, g.wo]),
       strides2(),
       l,
@@ -763,14 +767,20 @@ function buildBackpropFilter(s: State, g: ConvGeometry): Plan {
   );
   const pd = primitiveDesc(s, op, null, hint);
   const b = new Builder(s);
-  return b.finish(pd, [
+  const args: [number, Ptr][] = [
     [ARG.src, b.stage("x", nhwcMd(lib, g.n, g.h, g.w, g.c), query(s, pd, QUERY.src), true)],
     [
       ARG.diffDst,
       b.stage("dy", nhwcMd(lib, g.n, g.ho, g.wo, g.co), query(s, pd, QUERY.diffDst), true),
     ],
     [ARG.diffWeights, b.stage("dw", hwioMd(lib, g), query(s, pd, QUERY.diffWeights), false)],
-  ]);
+  ];
+  if (biasMd !== null) {
+    const mem = b.memory(Deno.UnsafePointer.of(biasMd), 0n);
+    b.user.db = mem;
+    args.push([ARG.diffBias, mem]);
+  }
+  return b.finish(pd, args);
 }
 
 /** y = x + bias over the last axis of x [n, h, w, c] (oneDNN binary add, broadcast). */
@@ -1053,6 +1063,26 @@ export function oneDnnConvBackpropFilter(
 }
 
 /**
+ * dw [kh, kw, c, co] and the bias gradient db [co] (dy summed over batch,
+ * rows and columns) of a stride-1 convolution from one oneDNN primitive;
+ * undefined when it does not take the case.
+ */
+export function oneDnnConvBackpropFilterBias(
+  backend: tf.KernelBackend,
+  args: { x: TensorInfo; dy: TensorInfo; geometry: ConvGeometry },
+): { dw: TensorInfo; db: TensorInfo } | undefined {
+  const g = args.geometry;
+  if (!nonEmpty(g) || !oneDnnKernelsActive()) return undefined;
+  const plan = planFor(geometryKey("bwd_weights_bias", g), (s) => buildBackpropFilter(s, g, true));
+  if (plan === undefined) return undefined;
+  const b = backend as unknown as WasmBackend;
+  const dw = b.makeOutput([g.kh, g.kw, g.c, g.co], "float32");
+  const db = b.makeOutput([g.co], "float32");
+  run(plan, b, { x: args.x, dy: args.dy, dw, db });
+  return { dw, db };
+}
+
+/**
  * x + bias for x [n, h, w, c] (float32) and a bias of c values, on oneDNN;
  * undefined when off or refused.
  */
@@ -1174,7 +1204,7 @@ export function oneDnnMatMul(
  * around it, building the plan if needed; undefined when off or refused.
  */
 export function oneDnnImplementation(
-  kind: "forward" | "backprop_input" | "backprop_filter",
+  kind: "forward" | "backprop_input" | "backprop_filter" | "backprop_filter_bias",
   geometry: ConvGeometry,
 ): { impl: string; reorders: number } | undefined {
   const g = geometry;
@@ -1182,6 +1212,8 @@ export function oneDnnImplementation(
     ? planFor(geometryKey("fwdbr", g), (s) => buildForward(s, g, true, true))
     : kind === "backprop_input"
     ? planFor(geometryKey("bwd_data", g), (s) => buildBackpropInput(s, g))
-    : planFor(geometryKey("bwd_weights", g), (s) => buildBackpropFilter(s, g));
+    : kind === "backprop_filter"
+    ? planFor(geometryKey("bwd_weights", g), (s) => buildBackpropFilter(s, g))
+    : planFor(geometryKey("bwd_weights_bias", g), (s) => buildBackpropFilter(s, g, true));
   return plan === undefined ? undefined : { impl: plan.impl, reorders: plan.reorders };
 }

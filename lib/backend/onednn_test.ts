@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   convolutionRoute,
+  FILTER_BIAS_GRAD_KERNEL,
   oneDnnImplementation,
   oneDnnKernelsActive,
   oneDnnStatus,
@@ -18,6 +19,7 @@ import {
   checkMatMulCases,
   compareKernel,
   randomInputs,
+  runOn,
 } from "./_conv_testing.ts";
 
 // The oneDNN route (onednn.ts) against tfjs' reference "cpu" backend on the
@@ -68,7 +70,14 @@ Deno.test({
     const layers = [[120, 1, 16], [60, 16, 32], [30, 32, 64]];
     for (const [h, c, co] of layers) {
       const g = { n: 50, h, w: h, c, ho: h, wo: h, co, kh: 3, kw: 3, top: 1, left: 1 };
-      for (const kind of ["forward", "backprop_input", "backprop_filter"] as const) {
+      for (
+        const kind of [
+          "forward",
+          "backprop_input",
+          "backprop_filter",
+          "backprop_filter_bias",
+        ] as const
+      ) {
         const got = oneDnnImplementation(kind, g);
         assert.ok(got !== undefined, `${kind} ${h}x${c}->${co}: no plan`);
         // "jit:..." (x86 JIT) or "brg:..." (brgemm); "ref:..." would be a plain loop.
@@ -253,4 +262,51 @@ Deno.test("CLUSTER_CNN_ONEDNN=off keeps the WASM SIMD route; a missing library s
     missing.detail,
     /^\/nonexistent\/libdnnl\.so\.2 not loaded .*install Debian's libdnnl2/,
   );
+});
+
+Deno.test({
+  name:
+    "the filter + bias gradient kernel (one oneDNN primitive) matches Conv2DBackpropFilter and sum(dy) on cpu",
+  ignore: !active,
+  fn: async () => {
+    let seed = 900;
+    for (
+      const c of [
+        { x: [2, 9, 9, 3], co: 4 },
+        { x: [3, 120, 120, 1], co: 16 }, // the paper's first layer
+        { x: [2, 30, 30, 32], co: 64 }, // its third
+      ]
+    ) {
+      const [n, h, w, ci] = c.x;
+      const v = randomInputs(seed++, { x: c.x, dy: [n, h, w, c.co] });
+      const attrs = {
+        strides: [1, 1],
+        pad: "same",
+        dataFormat: "NHWC",
+        dimRoundingMode: undefined,
+        filterShape: [3, 3, ci, c.co],
+      } as unknown as tf.NamedAttrMap;
+      await tf.setBackend("wasm");
+      const x = tf.tensor(v.x.data, v.x.shape);
+      const dy = tf.tensor(v.dy.data, v.dy.shape);
+      const [dw, db] = tf.engine().runKernel(
+        FILTER_BIAS_GRAD_KERNEL,
+        { x, dy },
+        attrs,
+      ) as tf.Tensor[];
+      const got = { dw: (await dw.data()) as Float32Array, db: (await db.data()) as Float32Array };
+      assert.deepEqual(dw.shape, [3, 3, ci, c.co]);
+      assert.deepEqual(db.shape, [c.co]);
+      const g = { n, h, w, c: ci, ho: h, wo: w, co: c.co, kh: 3, kw: 3, top: 1, left: 1 };
+      assert.ok(oneDnnImplementation("backprop_filter_bias", g), "oneDNN takes the case");
+      tf.dispose([x, dy, dw, db]);
+      const want = await runOn("cpu", "Conv2DBackpropFilter", v, attrs);
+      assertClose(got.dw, want.data, `dw ${c.x}`);
+      await tf.setBackend("cpu");
+      const s = tf.sum(tf.tensor(v.dy.data, v.dy.shape), [0, 1, 2]);
+      assertClose(got.db, (await s.data()) as Float32Array, `db ${c.x}`);
+      s.dispose();
+      await tf.setBackend("wasm");
+    }
+  },
 });

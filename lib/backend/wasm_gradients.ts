@@ -44,6 +44,7 @@ import {
   oneDnnAvgPoolGrad,
   oneDnnBiasAdd,
   oneDnnConvBackpropFilter,
+  oneDnnConvBackpropFilterBias,
   oneDnnConvBackpropInput,
   oneDnnConvForward,
   oneDnnKernelsActive,
@@ -499,6 +500,31 @@ function makeAvgPool(native: (args: KernelArgs) => TensorInfo): (args: KernelArg
   };
 }
 
+/**
+ * Name of the WASM kernel that returns [dw, db] of a convolution with bias:
+ * `Conv2DBackpropFilter`'s dw (same inputs x, dy and attributes) and db, dy
+ * summed over batch, rows and columns; on oneDNN one primitive computes both.
+ */
+export const FILTER_BIAS_GRAD_KERNEL = "ClusterCnnConv2DBackpropFilterBias";
+
+function filterBiasGradKernel(args: KernelArgs): TensorInfo[] {
+  const { backend, inputs, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  if (simdConvKernelsActive() && isWasmBackend(backend) && attrs.dataFormat === "NHWC") {
+    const geometry = simdConvGeometry(convInfo(x.shape, attrs.filterShape as number[], attrs));
+    const r = geometry && oneDnnConvBackpropFilterBias(backend, { x, dy, geometry });
+    if (r) return [r.dw, r.db];
+  }
+  const dw = conv2DBackpropFilter(args);
+  const db = kernel("Sum")({
+    inputs: { x: dy },
+    backend,
+    attrs: { axis: [0, 1, 2], keepDims: false },
+  } as unknown as KernelArgs);
+  return [dw, db];
+}
+
 /** Name of the WASM kernel dx = dy where x > 0 (else 0), the ReLU gradient in one pass. */
 export const RELU_GRAD_KERNEL = "ClusterCnnReluGrad";
 
@@ -612,6 +638,7 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = [
   "Add",
   "AvgPool",
   RELU_GRAD_KERNEL,
+  FILTER_BIAS_GRAD_KERNEL,
 ];
 
 function replace(
@@ -695,6 +722,15 @@ export function registerWasmGradientKernels(): void {
       kernelName: RELU_GRAD_KERNEL,
       backendName: "wasm",
       kernelFunc: reluGradKernel as unknown as tf.KernelFunc,
+    };
+    OURS.add(config);
+    tf.registerKernel(config);
+  }
+  if (tf.getKernel(FILTER_BIAS_GRAD_KERNEL, "wasm") === undefined) {
+    const config: tf.KernelConfig = {
+      kernelName: FILTER_BIAS_GRAD_KERNEL,
+      backendName: "wasm",
+      kernelFunc: filterBiasGradKernel as unknown as tf.KernelFunc,
     };
     OURS.add(config);
     tf.registerKernel(config);
