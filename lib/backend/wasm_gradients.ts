@@ -698,15 +698,7 @@ export function registerWasmGradientKernels(): void {
       "Cannot register WASM gradient kernels: import @tensorflow/tfjs-backend-wasm first",
     );
   }
-  if (tf.getKernel("Conv2DBackpropFilter", "wasm") === undefined) {
-    const config: tf.KernelConfig = {
-      kernelName: "Conv2DBackpropFilter",
-      backendName: "wasm",
-      kernelFunc: conv2DBackpropFilter as unknown as tf.KernelFunc,
-    };
-    OURS.add(config);
-    tf.registerKernel(config);
-  }
+  addWasmKernel("Conv2DBackpropFilter", conv2DBackpropFilter);
   replace("Conv2DBackpropInput", makeConv2DBackpropInput);
   replace("Conv2D", makeConvForward(false));
   replace("FusedConv2D", makeConvForward(true));
@@ -717,23 +709,19 @@ export function registerWasmGradientKernels(): void {
   replace("Cast", makeCast);
   replace("Add", makeAdd);
   replace("AvgPool", makeAvgPool);
-  if (tf.getKernel(RELU_GRAD_KERNEL, "wasm") === undefined) {
-    const config: tf.KernelConfig = {
-      kernelName: RELU_GRAD_KERNEL,
-      backendName: "wasm",
-      kernelFunc: reluGradKernel as unknown as tf.KernelFunc,
-    };
-    OURS.add(config);
-    tf.registerKernel(config);
-  }
-  if (tf.getKernel(FILTER_BIAS_GRAD_KERNEL, "wasm") === undefined) {
-    const config: tf.KernelConfig = {
-      kernelName: FILTER_BIAS_GRAD_KERNEL,
-      backendName: "wasm",
-      kernelFunc: filterBiasGradKernel as unknown as tf.KernelFunc,
-    };
-    OURS.add(config);
-    tf.registerKernel(config);
-  }
+  addWasmKernel(RELU_GRAD_KERNEL, reluGradKernel);
+  addWasmKernel(FILTER_BIAS_GRAD_KERNEL, filterBiasGradKernel);
   tf.registerGradient(reluGradConfig);
+}
+
+/** Register `func` as the wasm kernel `name` unless a kernel of that name exists. */
+function addWasmKernel(name: string, func: (args: KernelArgs) => TensorInfo | TensorInfo[]): void {
+  if (tf.getKernel(name, "wasm") !== undefined) return;
+  const config: tf.KernelConfig = {
+    kernelName: name,
+    backendName: "wasm",
+    kernelFunc: func as unknown as tf.KernelFunc,
+  };
+  OURS.add(config);
+  tf.registerKernel(config);
 }
