@@ -11,8 +11,7 @@
  * with oneDNN: one oneDNN convolution with a ReLU post-op) and defines its
  * gradient by hand: with y = relu(conv(x, w) + b), y > 0 exactly where the
  * pre-activation is > 0, so dz = dy where y > 0 (else 0), one pass
- * ({@linkcode RELU_GRAD_KERNEL} where oneDNN is active, dy * step(y)
- * elsewhere), then db = sum of dz over batch, rows and columns, and dx, dw
+ * ({@linkcode reluGrad}: oneDNN's ReLU backward where it is active), then db = sum of dz over batch, rows and columns, and dx, dw
  * from the registered `Conv2DBackpropInput` and `Conv2DBackpropFilter`
  * kernels: the same formulas tfjs uses for its fused op outside training. On
  * WASM, dw and db come from one kernel ({@linkcode FILTER_BIAS_GRAD_KERNEL};
@@ -27,12 +26,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { oneDnnKernelsActive } from "./onednn.ts";
-import {
-  FILTER_BIAS_GRAD_KERNEL,
-  RELU_GRAD_KERNEL,
-  simdConvKernelsActive,
-} from "./wasm_gradients.ts";
+import { FILTER_BIAS_GRAD_KERNEL, reluGrad } from "./wasm_gradients.ts";
 
 const CONV_ATTRS = {
   strides: [1, 1],
@@ -41,17 +35,6 @@ const CONV_ATTRS = {
   dilations: [1, 1],
   dimRoundingMode: undefined,
 } as const;
-
-/** dy where y > 0, else 0: the ReLU gradient taken from the ReLU's output. */
-function reluGradFromOutput(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  if (
-    tf.getBackend() === "wasm" && simdConvKernelsActive() && oneDnnKernelsActive() &&
-    dy.dtype === "float32" && y.dtype === "float32"
-  ) {
-    return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x: y }, {}) as tf.Tensor;
-  }
-  return tf.mul(dy, tf.step(y));
-}
 
 function makeConv2dBiasRelu(inputGradient: boolean) {
   return tf.customGrad(
@@ -67,7 +50,7 @@ function makeConv2dBiasRelu(inputGradient: boolean) {
         value: y,
         gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
           const [xs, w, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-          const dz = reluGradFromOutput(dy, ys);
+          const dz = reluGrad(dy, ys);
           const dx = inputGradient
             ? tf.engine().runKernel(
               "Conv2DBackpropInput",
@@ -163,11 +146,11 @@ export function fuseConvLayersForTraining(
   let changed = 0;
   for (const layer of model.layers) {
     if (layer.getClassName() !== "Conv2D") continue;
+    if (!fusableConvConfig(layer.getConfig() as unknown as ConvConfig)) continue;
     const fed = (layer as unknown as { inboundNodes: { inboundLayers: tf.layers.Layer[] }[] })
       .inboundNodes.flatMap((n) => n.inboundLayers);
     const onInput = fed.length > 0 && fed.every((l) => l.getClassName() === "InputLayer");
     const op = !inputGradient && onInput ? conv2dBiasReluWeightsOnly : conv2dBiasRelu;
-    if (!fusableConvConfig(layer.getConfig() as unknown as ConvConfig)) continue;
     const own = layer as unknown as {
       call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor;
       trainableWeights: { read(): tf.Tensor }[];

@@ -996,12 +996,25 @@ function runPlan(
   output: string,
   shape: number[],
 ): TensorInfo | undefined {
-  if (!oneDnnKernelsActive() || shape.some((d) => d === 0)) return undefined;
+  return runPlanOutputs(backend, key, build, inputs, { [output]: shape })?.[output];
+}
+
+/** {@linkcode runPlan} for a plan that writes several new float32 tensors, named with their shapes. */
+function runPlanOutputs(
+  backend: tf.KernelBackend,
+  key: string,
+  build: (s: State) => Plan,
+  inputs: Record<string, TensorInfo>,
+  outputs: Record<string, number[]>,
+): Record<string, TensorInfo> | undefined {
+  const shapes = Object.values(outputs);
+  if (!oneDnnKernelsActive() || shapes.some((sh) => sh.some((d) => d === 0))) return undefined;
   const plan = planFor(key, build);
   if (plan === undefined) return undefined;
   const b = backend as unknown as WasmBackend;
-  const out = b.makeOutput(shape, "float32");
-  run(plan, b, { ...inputs, [output]: out });
+  const out: Record<string, TensorInfo> = {};
+  for (const [name, shape] of Object.entries(outputs)) out[name] = b.makeOutput(shape, "float32");
+  run(plan, b, { ...inputs, ...out });
   return out;
 }
 
@@ -1072,14 +1085,15 @@ export function oneDnnConvBackpropFilterBias(
   args: { x: TensorInfo; dy: TensorInfo; geometry: ConvGeometry },
 ): { dw: TensorInfo; db: TensorInfo } | undefined {
   const g = args.geometry;
-  if (!nonEmpty(g) || !oneDnnKernelsActive()) return undefined;
-  const plan = planFor(geometryKey("bwd_weights_bias", g), (s) => buildBackpropFilter(s, g, true));
-  if (plan === undefined) return undefined;
-  const b = backend as unknown as WasmBackend;
-  const dw = b.makeOutput([g.kh, g.kw, g.c, g.co], "float32");
-  const db = b.makeOutput([g.co], "float32");
-  run(plan, b, { x: args.x, dy: args.dy, dw, db });
-  return { dw, db };
+  if (!nonEmpty(g)) return undefined;
+  const r = runPlanOutputs(
+    backend,
+    geometryKey("bwd_weights_bias", g),
+    (s) => buildBackpropFilter(s, g, true),
+    { x: args.x, dy: args.dy },
+    { dw: [g.kh, g.kw, g.c, g.co], db: [g.co] },
+  );
+  return r && { dw: r.dw, db: r.db };
 }
 
 /**

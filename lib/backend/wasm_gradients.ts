@@ -551,21 +551,24 @@ const reluGradConfig: tf.GradConfig = {
   inputsToSave: ["x"],
   gradFunc: (dy, saved) => {
     const [x] = saved;
-    const d = dy as tf.Tensor;
-    return {
-      x: () => {
-        if (
-          tf.getBackend() === "wasm" && simdConvKernelsActive() && oneDnnKernelsActive() &&
-          d.dtype === "float32" && x.dtype === "float32" &&
-          d.shape.join() === x.shape.join()
-        ) {
-          return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: d, x }, {}) as tf.Tensor;
-        }
-        return tf.mul(d, tf.cast(tf.step(x), "float32"));
-      },
-    };
+    return { x: () => reluGrad(dy as tf.Tensor, x) };
   },
 };
+
+/**
+ * dy where x > 0, else 0: the ReLU gradient, with x the ReLU's input or its
+ * output (both are > 0 at the same places). One pass of
+ * {@linkcode RELU_GRAD_KERNEL} on wasm with oneDNN, tfjs' formula elsewhere.
+ */
+export function reluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  if (
+    tf.getBackend() === "wasm" && simdConvKernelsActive() && oneDnnKernelsActive() &&
+    dy.dtype === "float32" && x.dtype === "float32" && dy.shape.join() === x.shape.join()
+  ) {
+    return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }, {}) as tf.Tensor;
+  }
+  return tf.mul(dy, tf.cast(tf.step(x), "float32"));
+}
 
 /**
  * The WASM `Sum` over leading axes (every bias gradient: a sum over batch,
