@@ -20,7 +20,7 @@ import {
 } from "../lib/backend/mod.ts";
 import { loadDataset } from "../lib/dataset/mod.ts";
 import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
-import { getProfile } from "../lib/profiles/mod.ts";
+import { getProfile, profileEpochs } from "../lib/profiles/mod.ts";
 import {
   defaultGradientShards,
   type EarlyStopping,
@@ -119,7 +119,7 @@ if (import.meta.main) {
     }
     return x;
   };
-  const epochs = int("epochs", values.epochs) ?? profile.train.epochs;
+  const epochs = int("epochs", values.epochs) ?? profileEpochs(profile, kind);
   const batchSize = int("batch", values.batch) ?? profile.train.batchSize;
   const seed = int("seed", values.seed, 0) ?? profile.train.seed;
   const profileLr = kind === "multi"

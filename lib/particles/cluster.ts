@@ -12,10 +12,12 @@
  *   3D orientation. Radii are ellipsoidal radii of a volume-preserving ellipsoid.
  * - gas: Vikhlinin et al. (2006) density shape (group cores widened, see
  *   `drawVikhlinin06Params`) normalised so that
- *   M_gas(<r500) = f_gas,500 M500 with f_gas,500 = 0.115 (M500/1e15 Msun)^0.16
- *   x 10^N(0, 0.08) (capped at Omega_b/Omega_m), truncated at 2 r200;
- *   temperature from the Arnaud et al. (2010) electron pressure with
- *   10^N(0, 0.08) normalisation scatter, T = P_e / (n_e k_B); each particle's
+ *   M_gas(<r500) = f_gas,500 M500 with the mean f_gas,500 of `gas_fraction.ts`
+ *   (0.05 at M500 = 1e13, 0.085 at 1e14, 0.125 at 1e15 Msun) x 10^N(0, s),
+ *   s = 0.03-0.06 dex (`gasFractionScatterDex`), capped at Omega_b/Omega_m,
+ *   truncated at 2 r200; temperature from the Arnaud et al. (2010) electron
+ *   pressure, whose normalisation follows the gas fraction with
+ *   `PRESSURE_SCATTER_DEX` (0.015 dex) on top, T = P_e / (n_e k_B); each particle's
  *   density gets a mean-preserving log-normal clumping of 0.1 dex (pressure
  *   equilibrium: denser elements are cooler).
  * - substructure: Giocoli et al. (2008) infall masses, positions following an
@@ -26,16 +28,24 @@
  *   per cent of it, beta-model (beta = 2/3) with rc = 0.15 r200,sub truncated
  *   at 0.5 r200,sub, at the subhalo's virial temperature), so that clumps add
  *   visible substructure without dominating the X-ray luminosity.
- * - stars: central galaxy from Moster et al. (2013) with 0.15 dex scatter,
- *   satellites from the subhalo infall masses through the same relation
- *   (kept when M* > `minGalaxyStellarMassMsun`), each a Hernquist sphere with
- *   the Shen et al. (2003) half-mass radius (R_e = 1.8153 a); an
- *   intracluster-light component holding a fraction U(0.2, 0.4) of the total
- *   stellar mass following the (DM-shaped) NFW profile within r200.
+ * - stars (`stellar_budget.ts`): one total stellar mass per halo (central +
+ *   satellites + ICL) with the small scatter of hydrodynamical simulations
+ *   (0.07 dex at 10^13.25 falling to 0.04 dex at 10^14.5; Pillepich et al.
+ *   2018; Anbajagane et al. 2020), its deviate anti-correlated (r = -0.6)
+ *   with the gas fraction's; satellites are the subhaloes that survive
+ *   dynamical friction (Boylan-Kolchin et al. 2008) with Moster et al. (2013)
+ *   stellar masses at infall, stripped by 10^U(-0.5, 0) (kept when M* >
+ *   `minGalaxyStellarMassMsun`); the rest, the central's own stars and those
+ *   of disrupted satellites, is split between the central galaxy (~58 per
+ *   cent of the total at 10^13.5, ~30 at 10^14.25) and the ICL. Each galaxy
+ *   is a Hernquist sphere with the Shen et al. (2003) half-mass radius
+ *   (R_e = 1.8153 a); the ICL follows the (DM-shaped) NFW profile within
+ *   r200.
  * - merger: with probability 0.3 the halo is split into a main component of
  *   M200/(1+q) and a companion of q M200/(1+q), q ~ U(0.1, 0.5), placed at
  *   U(0.3, 1.0) r200 in a random direction, each with its own gas, pressure,
- *   galaxies and ICL. The label stays the catalogue M200.
+ *   galaxies and ICL; gas, thermal energy and stars come out of the whole
+ *   halo's budget. The label stays the catalogue M200.
  *
  * Particle masses: BAHAMAS' initial gas particle mass 7.66e8 Msun/h
  * (McCarthy et al. 2017) for gas and stars. Low-mass haloes would have too few
@@ -58,7 +68,11 @@ import {
 import type { Rng } from "../random/mod.ts";
 import { arnaud10PressureKeVPerCm3 } from "./arnaud10_pressure.ts";
 import { drawGiocoli08Subhaloes } from "./giocoli08.ts";
-import { moster13StellarMassMsun } from "./moster13.ts";
+import {
+  drawStellarBudget,
+  meanTotalStellarMassMsun,
+  totalStellarScatterDex,
+} from "./stellar_budget.ts";
 import { shen03EarlyTypeR50Kpc, shen03LateTypeR50Kpc } from "./shen03.ts";
 import { drawVikhlinin06Params, vikhlinin06NpNe } from "./vikhlinin06.ts";
 import { gasFractionScatterDex, meanGasFraction500 } from "./gas_fraction.ts";
@@ -222,8 +236,17 @@ export function generateClusterParticles(
   const o = resolve(options);
   const merger = rng.random() < o.mergerFraction;
   const baryons = drawBaryonDeviates(rng);
+  // One stellar budget for the whole halo (stellar_budget.ts), its deviate
+  // anti-correlated with the gas fraction's; a merger shares it.
+  const starTotal = meanTotalStellarMassMsun(halo.m200Msun) *
+    Math.pow(10, totalStellarScatterDex(halo.m200Msun) * baryons.star);
   if (!merger) {
-    const main = generateComponent(halo, rng, o, { baryons, pressureBoost: 1, gasBoost: 1 });
+    const main = generateComponent(halo, rng, o, {
+      baryons,
+      pressureBoost: 1,
+      gasBoost: 1,
+      starTotalMsun: starTotal,
+    });
     return { ...main.particles, info: { ...main.info, companionRatio: 0 } };
   }
   const q = rng.uniform(0.1, 0.5);
@@ -242,11 +265,21 @@ export function generateClusterParticles(
   const pressureBoost = (Math.pow(1 + q, MERGER_Y_EXPONENT) - Math.pow(q, MERGER_Y_EXPONENT)) *
     rng.logNormalDex(MERGER_Y_SCATTER_DEX);
   const gasBoost = Math.pow(1 + q, MERGER_GAS_EXPONENT) - Math.pow(q, MERGER_GAS_EXPONENT);
-  const main = generateComponent(mainHalo, rng, o, { baryons, pressureBoost, gasBoost });
+  // The stars come out of the same budget, shared as relaxed haloes of the
+  // two masses would hold them.
+  const tMain = meanTotalStellarMassMsun(mMain);
+  const tComp = meanTotalStellarMassMsun(q * mMain);
+  const main = generateComponent(mainHalo, rng, o, {
+    baryons,
+    pressureBoost,
+    gasBoost,
+    starTotalMsun: starTotal * tMain / (tMain + tComp),
+  });
   const comp = generateComponent(compHalo, rng, o, {
     baryons: drawBaryonDeviates(rng),
     pressureBoost: 1,
     gasBoost: 1,
+    starTotalMsun: starTotal * tComp / (tMain + tComp),
   });
   const d = rng.uniform(0.3, 1.0) * halo.r200Mpc;
   const [ux, uy, uz] = rng.unitVector();
@@ -273,18 +306,8 @@ export const MERGER_GAS_EXPONENT = 1.2;
 export const MERGER_Y_SCATTER_DEX = 0.04;
 /** Log10 scatter of the thermal pressure at fixed gas fraction [dex] (temperature scatter). */
 export const PRESSURE_SCATTER_DEX = 0.015;
-/** Log10 scatter of the central galaxy's stellar mass at fixed halo mass [dex] (Kravtsov et al. 2018). */
-export const CENTRAL_STELLAR_SCATTER_DEX = 0.17;
-/** Largest stellar stripping of a satellite since infall [dex] (see generateComponent). */
-export const SATELLITE_STRIPPING_DEX = 0.3;
 /**
- * Log10 scatter of the stellar mass shared by all galaxies of a halo at fixed
- * mass [dex]: the part of the central's scatter that is the halo's star
- * formation efficiency, also carried by its satellites and ICL.
- */
-export const HALO_STELLAR_SCATTER_DEX = 0.1;
-/**
- * Correlation of the gas-fraction and central-stellar-mass deviates at fixed
+ * Correlation of the gas-fraction and total-stellar-mass deviates at fixed
  * mass: negative, as in BAHAMAS (Farahi et al. 2018, MNRAS 478, 2618: r ~ -0.5
  * between M_gas and M_star at fixed halo mass) and as expected when a fixed
  * baryon budget is shared between hot gas and stars (Wu et al. 2015).
@@ -294,7 +317,7 @@ export const GAS_STAR_CORRELATION = -0.6;
 /** Largest gas mass of one subhalo clump, as a fraction of the host's gas mass. */
 export const CLUMP_MAX_HOST_GAS_FRACTION = 0.004;
 
-/** Standard-normal deviates of a component's gas fraction and central stellar mass. */
+/** Standard-normal deviates of a component's gas fraction and total stellar mass. */
 interface BaryonDeviates {
   gas: number;
   star: number;
@@ -313,6 +336,8 @@ interface ComponentDraws {
   pressureBoost: number;
   /** Factor on the gas mass (a merger's main component). */
   gasBoost: number;
+  /** The component's total stellar mass (central + satellites + ICL) [Msun]. */
+  starTotalMsun: number;
 }
 
 /** Halo properties for a mass and concentration at z = 0 (NFW conversion to 500c). */
@@ -414,9 +439,24 @@ function generateComponent(
   const mGasParticle = mGasTotal / nIcm;
 
   // ---------- substructure ----------
-  const subMasses = o.substructure
-    ? drawGiocoli08Subhaloes(halo.m200Msun, rng, { minMassMsun: Math.pow(10, 10.8) })
+  const minInfall = Math.pow(10, 10.8);
+  const infallMasses = o.substructure
+    ? drawGiocoli08Subhaloes(halo.m200Msun, rng, { minMassMsun: minInfall })
     : [];
+  // Which subhaloes survive to z = 0, and how the stars are shared.
+  const budget = drawStellarBudget(
+    { m200Msun: halo.m200Msun, subhaloInfallMsun: infallMasses },
+    rng,
+    {
+      totalMsun: draws.starTotalMsun,
+      minInfallMassMsun: minInfall,
+      minGalaxyStellarMassMsun: o.minGalaxyStellarMassMsun,
+    },
+  );
+  // Survivors, in decreasing infall mass; `budget.satellites` index this list
+  // through `survivorIndex`.
+  const subMasses = budget.survivors.map((i) => infallMasses[i]);
+  const survivorIndex = new Map(budget.survivors.map((i, k) => [i, k]));
   const cSub = Math.max(1, halo.c200 / 2);
   const subTable = radialTable(
     (r) => {
@@ -520,22 +560,11 @@ function generateComponent(
 
   // ---------- galaxies ----------
   const galaxies: Galaxy[] = [];
-  // Star-formation efficiency shared by every galaxy of the halo (and so the
-  // ICL), anti-correlated with the gas fraction; the central has its own
-  // scatter on top (total CENTRAL_STELLAR_SCATTER_DEX).
-  const starEfficiency = Math.pow(10, HALO_STELLAR_SCATTER_DEX * draws.baryons.star);
-  const ownCentral = Math.sqrt(CENTRAL_STELLAR_SCATTER_DEX ** 2 - HALO_STELLAR_SCATTER_DEX ** 2);
-  const mCentral = moster13StellarMassMsun(halo.m200Msun) * starEfficiency *
-    rng.logNormalDex(ownCentral);
+  const mCentral = budget.centralMsun;
   galaxies.push({ x: 0, y: 0, z: 0, mStar: mCentral, r50Kpc: shen03EarlyTypeR50Kpc(mCentral) });
-  for (let s = 0; s < subMasses.length; s++) {
-    // Moster et al. (2013) gives the stellar mass at infall; tidal stripping
-    // since then removes part of it (to the ICL): a factor 10^U(-0.3, 0)
-    // (Pillepich et al. 2018, MNRAS 475, 648: satellites lose up to half of
-    // their stars in massive haloes).
-    const mStar = moster13StellarMassMsun(subMasses[s]) * starEfficiency *
-      rng.logNormalDex(0.15) * Math.pow(10, rng.uniform(-SATELLITE_STRIPPING_DEX, 0));
-    if (mStar < o.minGalaxyStellarMassMsun) continue;
+  for (const sat of budget.satellites) {
+    const s = survivorIndex.get(sat.subhalo)!;
+    const mStar = sat.mStarMsun;
     const r50 = mStar > 3e10 ? shen03EarlyTypeR50Kpc(mStar) : shen03LateTypeR50Kpc(mStar);
     galaxies.push({
       x: subPos[3 * s],
@@ -546,8 +575,7 @@ function generateComponent(
     });
   }
   const mGalaxies = galaxies.reduce((a, g) => a + g.mStar, 0);
-  const fIcl = rng.uniform(0.2, 0.4);
-  const mIcl = (fIcl / (1 - fIcl)) * mGalaxies;
+  const mIcl = budget.iclMsun;
   const mp = o.particleMassMsun;
   const counts = galaxies.map((g) => Math.max(1, Math.round(g.mStar / mp)));
   const nIcl = Math.max(1, Math.round(mIcl / mp));

@@ -22,6 +22,8 @@ export * from "./types.ts";
 export * from "./vikhlinin06.ts";
 export * from "./arnaud10_pressure.ts";
 export * from "./moster13.ts";
+export * from "./boylan_kolchin08.ts";
+export * from "./stellar_budget.ts";
 export * from "./giocoli08.ts";
 export * from "./shen03.ts";
 export * from "./cluster.ts";

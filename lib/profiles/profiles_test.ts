@@ -6,6 +6,7 @@ Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1
   const t = getProfile("paper").train;
   assert.deepEqual(t, {
     epochs: 1000,
+    tracerEpochs: {},
     batchSize: 50,
     learningRate: 0.01,
     multichannelLearningRate: null,

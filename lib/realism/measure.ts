@@ -7,7 +7,7 @@
  *   inside the projected R500 cylinder;
  * - L_X [erg/s] (bolometric and 0.5-2 keV) inside R500, in the core
  *   (R < 0.15 R500) and in the core-excised ring (0.15-1 R500);
- * - M*(<R500) [Msun] (projected);
+ * - M*(<R500) and M*(<R200) [Msun] (projected);
  * - the central galaxy's stellar mass and the number of catalogued galaxies
  *   (M* > 1e10 Msun) inside projected R200, the central excluded.
  *
@@ -60,6 +60,8 @@ export interface ImageMeasurement {
   lSoftRingErgPerS: number;
   /** Stellar mass inside R500 [Msun] (projected). */
   mStar500Msun: number;
+  /** Stellar mass inside R200 [Msun] (projected; on images, clipped by the field edge). */
+  mStar200Msun: number;
   /** Stellar mass of the central galaxy [Msun] (0 if none listed). */
   mBcgMsun: number;
   /** Catalogued galaxies (M* > 1e10 Msun) inside projected R200, the BCG excluded. */
@@ -134,9 +136,13 @@ export function measureClusterViews(
         lsr += obs.lSoftErgPerS[i];
       }
     }
-    let ms = 0;
+    let ms = 0, ms2 = 0;
     const s = p.stars;
-    for (let i = 0; i < s.count; i++) if (proj2(s.x[i], s.y[i], s.z[i]) < r5) ms += s.massMsun[i];
+    for (let i = 0; i < s.count; i++) {
+      const d2 = proj2(s.x[i], s.y[i], s.z[i]);
+      if (d2 < r5) ms += s.massMsun[i];
+      if (d2 < r2) ms2 += s.massMsun[i];
+    }
     let bcg = 0, nGal = 0;
     const gl = p.galaxies;
     for (let i = 0; i < gl.count; i++) {
@@ -162,6 +168,7 @@ export function measureClusterViews(
       lSoftCoreErgPerS: lsc,
       lSoftRingErgPerS: lsr,
       mStar500Msun: ms,
+      mStar200Msun: ms2,
       mBcgMsun: bcg,
       nGalaxies200: nGal,
     });
@@ -266,6 +273,7 @@ export async function measureDatasetImages(
         lSoftCoreErgPerS: 0,
         lSoftRingErgPerS: 0,
         mStar500Msun: 0,
+        mStar200Msun: 0,
         mBcgMsun: 0,
         nGalaxies200: 0,
       });
@@ -282,8 +290,10 @@ export async function measureDatasetImages(
         const ring = total - core;
         const f = intrinsicFactor(t, m.redshift, pixRad, cosmology);
         if (t === "ypar") m.y500Mpc2 = total * f;
-        else if (t === "star") m.mStar500Msun = total * f;
-        else if (t === "fxb") {
+        else if (t === "star") {
+          m.mStar500Msun = total * f;
+          m.mStar200Msun = ap.within(cum, r200Pix[i]) * f;
+        } else if (t === "fxb") {
           m.lBolCoreErgPerS = core * f;
           m.lBolRingErgPerS = ring * f;
           m.lBol500ErgPerS = total * f;

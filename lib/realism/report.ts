@@ -157,6 +157,11 @@ const LBOL_RING = (m: ImageMeasurement) => m.lBolRingErgPerS;
 const LSOFT_RING = (m: ImageMeasurement) => m.lSoftRingErgPerS;
 const LBOL_CORE = (m: ImageMeasurement) => m.lBolCoreErgPerS;
 const LSOFT_CORE = (m: ImageMeasurement) => m.lSoftCoreErgPerS;
+const MSTAR200 = (m: ImageMeasurement) => m.mStar200Msun;
+const central = (m: ImageMeasurement) => {
+  const l = Math.log10(m.m200Msun);
+  return l > 13.25 && l < 14.5;
+};
 
 /** Measure every relation of the scatter budget on a noiseless sample. */
 export function realismReport(sample: ImageMeasurement[]): RealismReport {
@@ -348,15 +353,116 @@ export function realismReport(sample: ImageMeasurement[]): RealismReport {
     source: "Kravtsov et al. 2018 (total stellar mass)",
     n: ms.n,
   }));
+  // Total stellar mass within R200 at fixed M200 (central + satellites + ICL).
+  const TOTAL_SRC = "Pillepich et al. 2018 (TNG300); Anbajagane et al. 2020 " +
+    "(BAHAMAS+MACSIS, TNG300, Magneticum)";
+  for (
+    const [bin, lo, hi, anchor] of [
+      [[13.25, 13.75], 0.05, 0.09, "~0.07 dex in TNG300"],
+      [[14, 14.5], 0.03, 0.06, "~0.045 dex in TNG300"],
+    ] as [[number, number], number, number, string][]
+  ) {
+    const s = binScatterDex(sample, MSTAR200, bin);
+    checks.push(check({
+      id: `mstar200_scatter_${bin[0]}_${bin[1]}`,
+      quantity: `scatter of total M*(<R200) at fixed M200, 10^${bin[0]}-10^${bin[1]} [dex]`,
+      value: s.scatterDex,
+      target: [lo, hi],
+      anchor,
+      source: TOTAL_SRC,
+      n: s.n,
+    }));
+  }
+  const ms200 = slopeFit(sample, (m) => m.m200Msun, MSTAR200, central, 1e14);
   checks.push(check({
-    id: "mstar500_scatter",
-    quantity: "scatter of M*(<R500) - M500 [dex]",
-    value: ms.scatterDex,
-    target: [0.10, 0.15],
-    anchor: "0.10-0.15 dex",
-    source: "Kravtsov et al. 2018",
-    n: ms.n,
+    id: "mstar200_slope",
+    quantity: "slope of total M*(<R200) - M200, 10^13.25-10^14.5",
+    value: ms200.slope,
+    target: [0.6, 0.95],
+    anchor: "~0.6 observed within R500; ~0.85-0.9 in TNG300 within R200",
+    source: "Kravtsov et al. 2018; Pillepich et al. 2018",
+    n: ms200.n,
   }));
+  for (
+    const [bin, lo, hi, anchor] of [
+      [[13.25, 13.75], 0.45, 0.65, "~0.55 at 10^13.5"],
+      [[14, 14.5], 0.25, 0.45, "0.30-0.40 at 10^14.25"],
+    ] as [[number, number], number, number, string][]
+  ) {
+    const rows = sample.filter((m) => inBin(m, bin) && m.mStar200Msun > 0);
+    const share = rows.reduce((a, m) => a + m.mBcgMsun / m.mStar200Msun, 0) / rows.length;
+    checks.push(check({
+      id: `central_share_${bin[0]}_${bin[1]}`,
+      quantity: `central galaxy's share of M*(<R200), 10^${bin[0]}-10^${bin[1]}`,
+      value: rows.length >= 8 ? share : NaN,
+      target: [lo, hi],
+      anchor,
+      source: "Pillepich et al. 2018 (TNG300)",
+      n: rows.length,
+    }));
+  }
+  for (const bin of [[13.25, 13.75], [14, 14.5]] as [number, number][]) {
+    const s = binScatterDex(sample, (m) => m.mBcgMsun, bin);
+    checks.push(check({
+      id: `central_scatter_${bin[0]}_${bin[1]}`,
+      quantity: `scatter of the central's M* at fixed M200, 10^${bin[0]}-10^${bin[1]} [dex]`,
+      value: s.scatterDex,
+      target: [0.12, 0.2],
+      anchor: "0.13-0.2 dex",
+      source: "Pillepich et al. 2018; Kravtsov et al. 2018",
+      n: s.n,
+    }));
+  }
+  {
+    const keepC = (m: ImageMeasurement) => {
+      const l = Math.log10(m.m200Msun);
+      return l >= 13.5 && l < 14.5;
+    };
+    const rc = residuals(sample, (m) => m.mBcgMsun, keepC);
+    const rows = sample.filter((m) => keepC(m) && rc.has(m.image));
+    // N(M* > 1e10) about a linear trend in log M200.
+    let r = NaN;
+    if (rows.length >= 8) {
+      const lm = rows.map((m) => Math.log10(m.m200Msun));
+      const nn = rows.map((m) => m.nGalaxies200);
+      const mx = lm.reduce((a, b) => a + b, 0) / lm.length;
+      const my = nn.reduce((a, b) => a + b, 0) / nn.length;
+      let sxx = 0, sxy = 0;
+      for (let i = 0; i < lm.length; i++) {
+        sxx += (lm[i] - mx) ** 2;
+        sxy += (lm[i] - mx) * (nn[i] - my);
+      }
+      const b = sxy / sxx;
+      const dn = nn.map((v, i) => v - my - b * (lm[i] - mx));
+      r = pearson(rows.map((m) => rc.get(m.image)!), dn);
+    }
+    checks.push(check({
+      id: "central_vs_satellites",
+      quantity: "r of the central's M* residual and N(M* > 1e10, < R200) residual, 10^13.5-10^14.5",
+      value: r,
+      target: [-1, -0.1],
+      anchor: "negative: smaller centrals have more satellites",
+      source: "Pillepich et al. 2018; Anbajagane et al. 2020",
+      n: rows.length,
+    }));
+  }
+  for (
+    const [id, f, name] of [
+      ["mass_recovery_mstar200", MSTAR200, "R200"],
+      ["mass_recovery_mstar500", (m: ImageMeasurement) => m.mStar500Msun, "R500"],
+    ] as [string, (m: ImageMeasurement) => number, string][]
+  ) {
+    const r = massRecoveryPct(sample, f);
+    checks.push(check({
+      id,
+      quantity: `rms of M200 recovered from total M*(<${name}), central range [per cent]`,
+      value: r.rmsPct,
+      target: [13, 25],
+      anchor: "ln10 x 0.05-0.07 dex / slope 0.85",
+      source: TOTAL_SRC,
+      n: r.n,
+    }));
+  }
   curves.push({
     id: "mstar500",
     xLabel: "log10 M500 [Msun]",

@@ -27,6 +27,7 @@ function synthetic(n: number, scatterDex: number, seed = 1): ImageMeasurement[] 
       lSoftCoreErgPerS: 1,
       lSoftRingErgPerS: 1,
       mStar500Msun: 1,
+      mStar200Msun: 1,
       mBcgMsun: 1,
       nGalaxies200: 1,
     });
