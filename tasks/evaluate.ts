@@ -15,6 +15,7 @@ import {
   CENTRAL_LOG10_MAX,
   CENTRAL_LOG10_MIN,
   evaluateRuns,
+  formatTable2BinsMarkdown,
   formatTable2Markdown,
   PAPER_TABLE2,
 } from "../lib/evaluate/mod.ts";
@@ -58,6 +59,8 @@ if (import.meta.main) {
       fractionalBiasPct: "100 (<M_pred/M_true> - 1); Se = 100 sample sd / sqrt(n)",
       rmsScatterPct: "100 x sample standard deviation of M_pred/M_true - 1 (the paper's rms)",
       rmsAboutZeroPct: "100 sqrt(<(M_pred/M_true - 1)^2>)",
+      table2ByBin: "the same statistics in 0.25-dex bins of M_true (edges at multiples of " +
+        "0.25 dex, the lower inclusive), bins with at least 2 test images",
     };
     // Calibrated intervals (lib/predict): calibration.json per run from its validation split,
     // coverage of the test split by cluster (lib/evaluate/coverage.ts).
@@ -90,11 +93,14 @@ if (import.meta.main) {
     await writeJsonAtomic(out, {
       definitions,
       table2: ev.table2,
+      table2ByBin: ev.table2Bins,
       baselines,
       paper: PAPER_TABLE2,
       coverage: cov.coverage,
     });
     let md = formatTable2Markdown(ev.table2);
+    md += "\nPer 0.25-dex bin of M_true (rms and bias in per cent, test images):\n\n" +
+      formatTable2BinsMarkdown(ev.table2Bins);
     if (baselines) {
       md +=
         "\nScaling-relation baselines on the same test images (fitted on the training split):\n\n" +

@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   biasBins,
   formatTable2Markdown,
+  table2ByBin,
   type Table2Row,
   table2Stats,
 } from "../lib/evaluate/mod.ts";
@@ -34,6 +35,7 @@ import {
   fig04LearningCurves,
   fig05PredVsTrue,
   fig06BiasVsMass,
+  fig06bRmsVsMass,
   fig07BiasDistribution,
   type GalleryEntry,
   type GalleryIndex,
@@ -221,6 +223,18 @@ export const FIGURES: FigureEntry[] = [
         Object.entries(pairs).map(([n, p]) => [n, biasBins(p.mTrueMsun, p.mPredMsun)]),
       );
       return fig06BiasVsMass(bins);
+    },
+  },
+  {
+    id: "fig06b",
+    title: "Fig. 6b: Table 2's rms in bins of true mass (not in the paper)",
+    missing: (c) => requireAny(runFiles(c, "predictions.csv")),
+    build: async (c) => {
+      const pairs = await readMassPairs(c.runsDir);
+      const bins = Object.fromEntries(
+        Object.entries(pairs).map(([n, p]) => [n, table2ByBin(p.mTrueMsun, p.mPredMsun)]),
+      );
+      return fig06bRmsVsMass(bins);
     },
   },
   {

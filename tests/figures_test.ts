@@ -14,7 +14,7 @@ import { FIGURES, runFigures } from "../tasks/figures.ts";
 
 await tf.setBackend("cpu");
 
-const ALL = ["fig01", "fig02", "fig03", "fig04", "fig05", "fig06", "fig07", "table2"];
+const ALL = ["fig01", "fig02", "fig03", "fig04", "fig05", "fig06", "fig06b", "fig07", "table2"];
 /** Figures 8-11 need interpretation maps (tested in lib/figures/fig08_11_interpret_test.ts). */
 const INTERPRET = ["fig08", "fig09", "fig10", "fig11"];
 /** Needs `coverage.json` from `deno task evaluate` (tested in lib/figures/calibration_curve_test.ts). */
@@ -141,6 +141,7 @@ Deno.test("runFigures() skips the figures whose inputs are missing and says whic
       "fig04",
       "fig05",
       "fig06",
+      "fig06b",
       "fig07",
       "table2",
       ...INTERPRET,
@@ -148,11 +149,11 @@ Deno.test("runFigures() skips the figures whose inputs are missing and says whic
       ...REALISM,
     ]);
     assert.match(result.skipped.at(-1)!.reason, /no --realism file given/);
-    assert.match(result.skipped[7].reason, /missing .*interpret\/star\/selection\.json/);
+    assert.match(result.skipped[8].reason, /missing .*interpret\/star\/selection\.json/);
     assert.match(result.skipped[0].reason, /missing .*nodata\/catalog\.csv/);
     assert.match(result.skipped[2].reason, /missing all of .*runs\/star\/history\.csv/);
     const gallery = JSON.parse(await Deno.readTextFile(join(dir, "figures", "gallery.json")));
-    assert.equal(gallery.skipped.length, 13);
+    assert.equal(gallery.skipped.length, 14);
     await assert.rejects(
       () =>
         runFigures({

@@ -212,6 +212,72 @@ export function biasBins(
   });
 }
 
+/** Table 2 in one 0.25-dex bin of M_true: the bin's edges and the row's statistics. */
+export interface Table2BinRow extends Table2Row {
+  /** Bin edges in log10(M_true/Msun) (the lower one inclusive). */
+  log10MLo: number;
+  log10MHi: number;
+}
+
+/**
+ * Table 2 per 0.25-dex bin of M_true (edges at multiples of `binDex`, as in
+ * Fig. 6): rms, bias and n in each bin that holds at least two predictions,
+ * in increasing mass. Shows where in mass a network loses.
+ */
+export function table2ByBin(
+  mTrueMsun: ArrayLike<number>,
+  mPredMsun: ArrayLike<number>,
+  options: { binDex?: number } = {},
+): Table2BinRow[] {
+  checkPairs(mTrueMsun, mPredMsun, "Table 2 by bin");
+  const w = options.binDex ?? BIAS_BIN_DEX;
+  if (!(w > 0)) throw new RangeError(`Cannot compute Table 2 by bin: binDex must be > 0, got ${w}`);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < mTrueMsun.length; i++) {
+    const k = Math.floor(Math.log10(mTrueMsun[i]) / w + 1e-9);
+    const g = groups.get(k) ?? [];
+    g.push(i);
+    groups.set(k, g);
+  }
+  const out: Table2BinRow[] = [];
+  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
+    const idx = groups.get(k)!;
+    if (idx.length < 2) continue;
+    const t = idx.map((i) => mTrueMsun[i]);
+    const p = idx.map((i) => mPredMsun[i]);
+    // The whole bin: open bounds just outside its edges.
+    const row = table2Stats(t, p, { log10Min: k * w - 1e-6, log10Max: (k + 1) * w + 1e-6 });
+    out.push({ log10MLo: k * w, log10MHi: (k + 1) * w, ...row });
+  }
+  return out;
+}
+
+/** A Markdown table of the per-bin rows of every network: rms % / bias % (n). */
+export function formatTable2BinsMarkdown(
+  bins: Partial<Record<NetworkKind, Table2BinRow[]>>,
+): string {
+  const kinds = NETWORKS.filter((k) => bins[k] !== undefined);
+  const edges = [...new Set(kinds.flatMap((k) => bins[k]!.map((b) => b.log10MLo)))].sort((a, b) =>
+    a - b
+  );
+  const lines = [
+    `| log10 M_true | ${kinds.map((k) => `${LABEL[k]} rms % / bias % (n)`).join(" | ")} |`,
+    `|---|${kinds.map(() => "---").join("|")}|`,
+  ];
+  for (const lo of edges) {
+    const cells = kinds.map((k) => {
+      const b = bins[k]!.find((r) => r.log10MLo === lo);
+      return b
+        ? `${b.rmsScatterPct.toFixed(1)} / ${b.fractionalBiasPct >= 0 ? "+" : ""}${
+          b.fractionalBiasPct.toFixed(1)
+        } (${b.n})`
+        : "";
+    });
+    lines.push(`| ${lo.toFixed(2)}-${(lo + BIAS_BIN_DEX).toFixed(2)} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
 /** Test-set predictions of one network, as read from `predictions.csv`. */
 export interface Predictions {
   image: number[];
@@ -245,6 +311,8 @@ export async function readPredictions(path: string): Promise<Predictions> {
 export interface RunsEvaluation {
   table2: Partial<Record<NetworkKind, Table2Row>>;
   biasBins: Partial<Record<NetworkKind, BiasBin[]>>;
+  /** Table 2 per 0.25-dex bin of M_true. */
+  table2Bins: Partial<Record<NetworkKind, Table2BinRow[]>>;
 }
 
 /**
@@ -252,7 +320,7 @@ export interface RunsEvaluation {
  * (star, fxs, fxb, ypar, multi). Throws when none is present.
  */
 export async function evaluateRuns(runsDir: string): Promise<RunsEvaluation> {
-  const out: RunsEvaluation = { table2: {}, biasBins: {} };
+  const out: RunsEvaluation = { table2: {}, biasBins: {}, table2Bins: {} };
   for (const kind of NETWORKS) {
     const path = join(runsDir, kind, "predictions.csv");
     try {
@@ -264,6 +332,7 @@ export async function evaluateRuns(runsDir: string): Promise<RunsEvaluation> {
     try {
       out.table2[kind] = table2Stats(p.mTrueMsun, p.mPredMsun);
       out.biasBins[kind] = biasBins(p.mTrueMsun, p.mPredMsun);
+      out.table2Bins[kind] = table2ByBin(p.mTrueMsun, p.mPredMsun);
     } catch (e) {
       throw new RangeError(
         `${(e as Error).message} (in ${path}; a non-finite prediction means the ${kind} ` +

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { biasBins, evaluateRuns, formatTable2Markdown, table2Stats } from "./mod.ts";
+import { biasBins, evaluateRuns, formatTable2Markdown, table2ByBin, table2Stats } from "./mod.ts";
 
 // Reference numbers computed by hand with Python 3's `statistics` module:
 // r = [0.8, 1.0, 1.1, 1.3]; mean(log10 r) = 0.0146065061, stdev(log10 r)/2 = 0.0440024549,
@@ -66,4 +66,16 @@ Deno.test("evaluateRuns() reads every network's predictions.csv and formats Tabl
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("table2ByBin() gives the hand-computed row in the 10^14-10^14.25 bin and skips bins of one image", () => {
+  const bins = table2ByBin(mTrue, mPred);
+  // Only the four 1e14 images share a bin; 1e13, 10^14.6 and 1e15 are alone in theirs.
+  assert.equal(bins.length, 1);
+  const b = bins[0];
+  assert.equal(b.log10MLo, 14);
+  assert.equal(b.log10MHi, 14.25);
+  assert.equal(b.n, 4);
+  assert.ok(Math.abs(b.rmsScatterPct - 20.816659994661325) < 1e-9);
+  assert.ok(Math.abs(b.fractionalBiasPct - 5) < 1e-9);
 });

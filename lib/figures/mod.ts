@@ -25,6 +25,7 @@ export * from "./fig03_architecture.ts";
 export * from "./fig04_learning_curves.ts";
 export * from "./fig05_pred_vs_true.ts";
 export * from "./fig06_bias_vs_mass.ts";
+export * from "./fig06b_rms_vs_mass.ts";
 export * from "./fig07_bias_distribution.ts";
 export * from "./table2.ts";
 export * from "./fig08_11_interpret.ts";
