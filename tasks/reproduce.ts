@@ -27,6 +27,7 @@ const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
   --clusters N    number of clusters instead of the profile's
   --epochs N      training epochs instead of the profile's
   --noise N       paper|planck|none image noise (default paper)
+  --noise-scale L factors on tracers' noise rms, e.g. fxs=0,fxb=0 (noise ablation)
   --no-los        no line-of-sight structure (the paper's ablation)
   --force         re-run every step even when up to date
   --dry-run       only say which steps would run and why
@@ -63,6 +64,7 @@ if (import.meta.main) {
     clusters: { type: "string" },
     epochs: { type: "string" },
     noise: { type: "string" },
+    "noise-scale": { type: "string" },
     "no-los": { type: "boolean", default: false },
     force: { type: "boolean", default: false },
     "dry-run": { type: "boolean", default: false },
@@ -98,6 +100,7 @@ if (import.meta.main) {
       clusters,
       epochs,
       noise: values.noise as NoiseSetting | undefined,
+      noiseScale: values["noise-scale"],
       los: values["no-los"] ? false : undefined,
       force: values.force,
       dryRun: values["dry-run"],

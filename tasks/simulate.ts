@@ -10,10 +10,11 @@
 import { parseArgs } from "node:util";
 import { formatDuration } from "../lib/io/mod.ts";
 import { simulateDataset, type SimulateOptions } from "../lib/dataset/mod.ts";
+import { parseNoiseScale } from "../lib/types/mod.ts";
 
 const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper] [--clusters N]
                           [--seed S] [--no-los] [--noise paper|planck|none] [--workers W]
-                          [--star-noise X] [--quiet]
+                          [--star-noise X] [--noise-scale T=F,...] [--quiet]
 
   --out DIR        output directory (created; files replaced atomically)
   --profile P      smoke (60 clusters), quick or paper (full catalogue, ~2000). Default smoke.
@@ -23,6 +24,8 @@ const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper]
   --noise N        paper (Table 1), planck (Planck-like tSZ), none. Default paper.
   --workers W      worker threads (default 2; 0 = main thread)
   --star-noise X   star noise rms per pixel [Msun/Mpc^2] (Table 1: 2.14e11)
+  --noise-scale L  factors on tracers' noise rms, e.g. fxs=0,fxb=0 (X-ray noiseless, beams
+                   kept; the noise ablation of one tracer's Table 2 row)
   --quiet          no progress bar`;
 
 function parseInteger(name: string, v: string | undefined): number | undefined {
@@ -48,6 +51,7 @@ export async function main(args: string[]): Promise<number> {
         noise: { type: "string" },
         workers: { type: "string" },
         "star-noise": { type: "string" },
+        "noise-scale": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -83,6 +87,9 @@ export async function main(args: string[]): Promise<number> {
         );
       }
       opts.starNoiseMsun = v;
+    }
+    if (values["noise-scale"] !== undefined) {
+      opts.noiseScale = parseNoiseScale(values["noise-scale"]);
     }
     if (values["no-los"]) opts.los = false;
     const r = await simulateDataset(opts);

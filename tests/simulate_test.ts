@@ -134,6 +134,41 @@ Deno.test("noise-free images peak at the cluster centre and the LOS switch chang
   }
 });
 
+Deno.test("--noise-scale fxs=0 leaves the soft X-ray maps noiseless and the other tracers noisy", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const scaled = join(root, "scaled");
+    const code = await main([
+      "--out",
+      scaled,
+      "--clusters",
+      "2",
+      "--seed",
+      "3",
+      "--no-los",
+      "--workers",
+      "0",
+      "--noise-scale",
+      "fxs=0",
+      "--quiet",
+    ]);
+    assert.equal(code, 0);
+    const min = (a: Float32Array) => a.reduce((m, v) => Math.min(m, v), Infinity);
+    // Emission is positive: only noise makes a pixel negative.
+    const fxs = (await readNpy(join(scaled, "images_fxs.npy"))).data as Float32Array;
+    const fxb = (await readNpy(join(scaled, "images_fxb.npy"))).data as Float32Array;
+    assert.ok(min(fxs) >= 0, `fxs min ${min(fxs)}`);
+    assert.ok(min(fxb) < 0, `fxb keeps its noise: min ${min(fxb)}`);
+    const m = JSON.parse(await Deno.readTextFile(join(scaled, "manifest.json")));
+    assert.equal(m.instruments.fxs.rms, 0);
+    assert.equal(m.instruments.fxb.rms, 9e-16);
+    assert.deepEqual(m.noiseScale, { fxs: 0 });
+    assert.equal(await main(["--out", join(root, "bad"), "--noise-scale", "fx=0", "--quiet"]), 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("bad input fails before anything is written", async () => {
   const root = await Deno.makeTempDir();
   try {

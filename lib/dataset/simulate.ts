@@ -70,6 +70,12 @@ export interface SimulateOptions {
   haloes?: HaloRecord[];
   /** Star noise rms per pixel [Msun Mpc^-2] instead of Table 1's 2.14e11 (`paper`/`planck` only). */
   starNoiseMsun?: number;
+  /**
+   * Factor on each tracer's noise rms (0 = that tracer noiseless; the beam is
+   * kept), e.g. `{ fxs: 0, fxb: 0 }` for the X-ray rows' noise ablation
+   * (`--noise-scale fxs=0,fxb=0`). Default 1 for every tracer.
+   */
+  noiseScale?: Partial<Record<Tracer, number>>;
 }
 
 /** What {@linkcode simulateDataset} wrote. */
@@ -104,6 +110,7 @@ interface Resolved {
   cosmology: Cosmology;
   haloes?: HaloRecord[];
   starNoiseMsun?: number;
+  noiseScale: Partial<Record<Tracer, number>>;
 }
 
 /** Validate options; throws before any work or any write. */
@@ -134,6 +141,19 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
       `Cannot simulate: starNoiseMsun must be >= 0, got ${options.starNoiseMsun}`,
     );
   }
+  const noiseScale = { ...(options.noiseScale ?? {}) };
+  for (const [t, f] of Object.entries(noiseScale)) {
+    if (!(TRACERS as readonly string[]).includes(t)) {
+      throw new RangeError(
+        `Cannot simulate: noiseScale names an unknown tracer "${t}"; expected ${
+          TRACERS.join(", ")
+        }`,
+      );
+    }
+    if (!(Number.isFinite(f) && (f as number) >= 0)) {
+      throw new RangeError(`Cannot simulate: noiseScale.${t} must be a number >= 0, got ${f}`);
+    }
+  }
   return {
     out: options.out,
     profile,
@@ -146,6 +166,7 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
     cosmology: options.cosmology ?? WMAP9_BAHAMAS,
     haloes: options.haloes,
     starNoiseMsun: options.starNoiseMsun,
+    noiseScale,
   };
 }
 
@@ -285,6 +306,9 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   if (o.starNoiseMsun !== undefined && o.noise !== "none") {
     settings.instruments.star.rms = o.starNoiseMsun;
   }
+  for (const [t, f] of Object.entries(o.noiseScale) as [Tracer, number][]) {
+    settings.instruments[t].rms *= f;
+  }
   const nImages = 4 * haloes.length;
   const npix = settings.npix;
   const suffix = `.partial-${Deno.pid}`;
@@ -410,6 +434,7 @@ function buildManifest(
       ) => [t, { rms: s.instruments[t].rms, beamFwhmArcmin: s.instruments[t].beamFwhmArcmin }]),
     ),
     noiseOrder: "Gaussian noise added first, then Gaussian beam smoothing (paper §2.2)",
+    noiseScale: o.noiseScale,
     units: {
       star:
         "Msun Mpc^-2: stellar surface density, paper eq. 2, stellar mass in the pixel over its " +

@@ -18,6 +18,7 @@ import {
   NETWORKS,
   type NoiseSetting,
   parseNoise,
+  parseNoiseScale,
   type Tracer,
   TRACERS,
 } from "../types/mod.ts";
@@ -70,6 +71,8 @@ export interface PlanOptions {
   seed?: number;
   /** Image noise: the paper's (default), a Planck-like tSZ map, or none. Recorded in the stamps. */
   noise?: NoiseSetting;
+  /** Factors on tracers' noise rms, as `simulate --noise-scale` (e.g. `fxs=0,fxb=0`). Recorded in the stamps. */
+  noiseScale?: string;
   /** Line-of-sight structure (default: the profile's, on). Recorded in the stamps. */
   los?: boolean;
 }
@@ -185,6 +188,10 @@ export function planSteps(options: PlanOptions): Step[] {
   if (options.clusters !== undefined) simArgs.push("--clusters", String(options.clusters));
   if (options.seed !== undefined) simArgs.push("--seed", String(options.seed));
   if (options.noise !== undefined) simArgs.push("--noise", parseNoise(options.noise));
+  if (options.noiseScale !== undefined) {
+    parseNoiseScale(options.noiseScale);
+    simArgs.push("--noise-scale", options.noiseScale);
+  }
   const los = options.los ?? profile.simulate.los;
   if (!los) simArgs.push("--no-los");
   const simulate: Step = {
@@ -197,6 +204,7 @@ export function planSteps(options: PlanOptions): Step[] {
       clusters: options.clusters ?? null,
       seed: options.seed ?? null,
       noise: options.noise ?? "paper",
+      ...(options.noiseScale !== undefined ? { noiseScale: options.noiseScale } : {}),
       los,
     },
     inputs: [],

@@ -48,3 +48,23 @@ export function parseNoise(value: string): NoiseSetting {
   if (value === "paper" || value === "planck" || value === "none") return value;
   throw new RangeError(`Unknown noise setting "${value}": expected one of paper, planck, none`);
 }
+
+/**
+ * Parse a per-tracer noise factor list such as `fxs=0,fxb=0.5` (the
+ * `--noise-scale` flag): tracer=factor pairs separated by commas, factor >= 0.
+ */
+export function parseNoiseScale(text: string): Partial<Record<Tracer, number>> {
+  const out: Partial<Record<Tracer, number>> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const m = /^([a-z]+)=(.+)$/.exec(part);
+    const f = m ? Number(m[2]) : NaN;
+    if (!m || !(TRACERS as readonly string[]).includes(m[1]) || !(Number.isFinite(f) && f >= 0)) {
+      throw new RangeError(
+        `Invalid --noise-scale "${text}": expected tracer=factor pairs such as fxs=0,fxb=0.5 ` +
+          `(tracers ${TRACERS.join(", ")}; factors >= 0, 0 = noiseless)`,
+      );
+    }
+    out[m[1] as Tracer] = f;
+  }
+  return out;
+}
