@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { stopWithParent } from "../lib/io/lifeline.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Strict<O extends Options> = { options: O; strict: true; allowPositionals: false };
@@ -32,6 +33,8 @@ export function parseTaskArgs<O extends Options>(
   usage: string,
   options: O,
 ): TaskArgs<O> {
+  // Stop when whoever started this task (deno task, reproduce) is killed outright.
+  stopWithParent();
   const fail = (message: string): never => {
     console.error(`${task}: ${message}\n\n${usage}`);
     Deno.exit(2);

@@ -19,7 +19,12 @@ import {
   formatTable2Markdown,
   PAPER_TABLE2,
 } from "../lib/evaluate/mod.ts";
-import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
+import {
+  claimOutputFolder,
+  type OutputFolder,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "../lib/io/mod.ts";
 import { formatCoverageMarkdown } from "../lib/evaluate/mod.ts";
 import { coverageOfRuns } from "../lib/predict/mod.ts";
 import { setupBackend } from "../lib/backend/mod.ts";
@@ -50,9 +55,16 @@ if (import.meta.main) {
   const runs = values.runs ?? fail("--runs RUNSDIR is required");
   const out = values.out ?? join(runs, "table2.json");
   const dir = dirname(out);
+  let folder: OutputFolder | undefined;
   try {
-    await ensureWritableDir(dir);
+    // The runs are read first: a mistyped --runs creates nothing.
+    if (!(await Deno.stat(runs).then((i) => i.isDirectory, () => false))) {
+      throw new Error(
+        `--runs ${runs} is not a folder; give the folder holding <network>/predictions.csv`,
+      );
+    }
     const ev = await evaluateRuns(runs);
+    folder = await claimOutputFolder(dir, "evaluate");
     const definitions = {
       centralRangeLog10Msun: [CENTRAL_LOG10_MIN, CENTRAL_LOG10_MAX],
       meanLog10Ratio: "mean of log10(M_pred/M_true); Se = sample sd / sqrt(n)",
@@ -117,11 +129,13 @@ if (import.meta.main) {
       definition: "per 0.25-dex bin of M_true: mean and sample sd of M_pred/M_true - 1, count",
       bins: ev.biasBins,
     });
+    folder.release();
     console.log(md);
     console.error(
       `evaluate: wrote ${out}, ${join(dir, "table2.md")}, ${join(dir, "bias_bins.json")}`,
     );
   } catch (e) {
+    await folder?.abandon();
     console.error(`evaluate: ${(e as Error).message}`);
     Deno.exit(1);
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import { exportDatasetFits } from "../lib/fits/mod.ts";
+import { claimOutputFolder, type OutputFolder } from "../lib/io/mod.ts";
 import { TRACERS } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
@@ -38,7 +39,12 @@ if (import.meta.main) {
     }
     return v;
   };
+  let folder: OutputFolder | undefined;
   try {
+    if (!(await Deno.stat(data).then((i) => i.isDirectory, () => false))) {
+      throw new Error(`--data ${data} is not a folder; give a dataset folder`);
+    }
+    folder = await claimOutputFolder(out, "export");
     const files = await exportDatasetFits(data, {
       out,
       tracers: values.tracer ? [values.tracer] : undefined,
@@ -46,8 +52,10 @@ if (import.meta.main) {
       decDeg: angle("dec", values.dec, -90, 90),
       silent: values.quiet,
     });
+    folder.release();
     console.log(`export: wrote ${files.length} FITS files to ${out}`);
   } catch (e) {
+    await folder?.abandon();
     console.error(`export: ${e instanceof Error ? e.message : e}`);
     Deno.exit(1);
   }

@@ -21,7 +21,15 @@ import {
   type Table2Row,
   table2Stats,
 } from "../lib/evaluate/mod.ts";
-import { ensureWritableDir, ProgressBar, writeFileAtomic, writeJsonAtomic } from "../lib/io/mod.ts";
+import {
+  claimOutputFolder,
+  ensureWritableDir,
+  type OutputFolder,
+  ProgressBar,
+  stopWithParent,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "../lib/io/mod.ts";
 import { buildMultiChannelModel, buildSingleChannelModel } from "../lib/model/mod.ts";
 import { type NetworkKind, NETWORKS, TRACERS } from "../lib/types/mod.ts";
 import { readInterpretTracer } from "../lib/interpret/mod.ts";
@@ -408,7 +416,25 @@ if (import.meta.main) {
     );
     Deno.exit(0);
   }
+  stopWithParent();
+  let folder: OutputFolder | undefined;
   try {
+    // Asked for figures of training runs, but the runs folder holds none: nothing to do.
+    const hasRun = await Promise.all(
+      NETWORKS.map((n) => pathExists(join(values.runs, n, "history.csv"))),
+    ).then((a) => a.some(Boolean));
+    if (!hasRun) {
+      const needRuns = ["fig04", "fig05", "fig06", "fig07", "table2", "calibration"];
+      const only = values.only?.split(",").map((s) => s.trim());
+      if (!only || only.some((id) => needRuns.includes(id))) {
+        throw new Error(
+          `${values.runs} holds no training run (no <network>/history.csv for ${
+            NETWORKS.join(", ")
+          }); train first, give the runs folder with --runs, or ask only for --only fig01,fig02,fig03`,
+        );
+      }
+    }
+    folder = await claimOutputFolder(values.out, "figures");
     const result = await runFigures({
       dataDir: values.data,
       runsDir: values.runs,
@@ -428,8 +454,16 @@ if (import.meta.main) {
         `${result.figures.length}. View it with \`python3 -m http.server -d ${values.out}\` ` +
         `and open http://localhost:8000/.`,
     );
+    folder.release();
     if (result.failed.length > 0) Deno.exit(1);
+    if (result.written.length === 0) {
+      console.error(
+        "figures: nothing written: every figure asked for lacks its inputs (see above)",
+      );
+      Deno.exit(1);
+    }
   } catch (e) {
+    await folder?.abandon();
     console.error(`figures: ${e instanceof Error ? e.message : e}`);
     Deno.exit(1);
   }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { formatDuration } from "../lib/io/mod.ts";
+import { claimOutputFolder, formatDuration, type OutputFolder } from "../lib/io/mod.ts";
 import { importSnapshot } from "../lib/import/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
@@ -55,7 +55,14 @@ if (import.meta.main) {
       fail(`--min-m200 must be a mass in Msun >= 0 (e.g. 1e13), got "${values["min-m200"]}"`);
     }
   }
+  let folder: OutputFolder | undefined;
   try {
+    for (const [flag, path] of [["--snapshot", snapshot], ["--groups", groups]]) {
+      if (!(await Deno.stat(path).then((i) => i.isFile, () => false))) {
+        throw new Error(`${flag} ${path} is not a file; give the path of an HDF5 file`);
+      }
+    }
+    folder = await claimOutputFolder(out, "import");
     const r = await importSnapshot({
       snapshot,
       groups,
@@ -70,12 +77,14 @@ if (import.meta.main) {
       clustersPerPass: int("per-pass", values["per-pass"]),
       silent: values.quiet,
     });
+    folder.release();
     console.log(
       `Wrote ${r.images} images of ${r.clusters} groups to ${r.out} in ${
         formatDuration(r.seconds)
       }`,
     );
   } catch (e) {
+    await folder?.abandon();
     console.error(`import: ${e instanceof Error ? e.message : e}`);
     Deno.exit(1);
   }

@@ -17,7 +17,7 @@
  */
 import { join } from "node:path";
 import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
-import { ensureWritableDir, formatDuration, ProgressBar } from "../lib/io/mod.ts";
+import { claimOutputFolder, formatDuration, ProgressBar } from "../lib/io/mod.ts";
 import { interpretDataset, type TracerPredictor } from "../lib/interpret/mod.ts";
 import { getProfile } from "../lib/profiles/mod.ts";
 import { loadTrainedModel } from "../lib/train/mod.ts";
@@ -109,7 +109,43 @@ async function main(): Promise<void> {
       `${values.data} has no catalog.csv; run \`deno task simulate --out ${values.data}\` first`,
     );
   }
-  await ensureWritableDir(values.out);
+  const trainedTracers = [];
+  for (const t of tracers) if (await exists(join(values.runs, t, "model.json"))) trainedTracers.push(t);
+  if (trainedTracers.length === 0) {
+    console.error(
+      `interpret: ${values.runs} holds no trained network (no <tracer>/model.json for ${
+        tracers.join(", ")
+      }); train one first, e.g. \`deno task train --data ${values.data} --tracer ${
+        tracers[0]
+      } --out ${join(values.runs, tracers[0])}\``,
+    );
+    Deno.exit(1);
+  }
+  const folder = await claimOutputFolder(values.out, "interpret");
+  try {
+    await interpretWith(values as Values, { tracers, stride, iterations, step, batchSize, backend, profile });
+    folder.release();
+  } catch (e) {
+    await folder.abandon();
+    throw e;
+  }
+}
+
+type Values = { data: string; runs: string; out: string; quiet: boolean };
+
+async function interpretWith(
+  values: Values,
+  o: {
+    tracers: Tracer[];
+    stride: number;
+    iterations: number;
+    step: number | undefined;
+    batchSize: number;
+    backend: ReturnType<typeof parseBackendName>;
+    profile: ReturnType<typeof getProfile>;
+  },
+): Promise<void> {
+  const { tracers, stride, iterations, step, batchSize, backend, profile } = o;
   const info = await setupBackend(backend, { quiet: true });
   const quiet = values.quiet;
   const t0 = performance.now();

@@ -14,7 +14,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ensureWritableDir, writeJsonAtomic } from "../lib/io/mod.ts";
+import { claimOutputFolder, type OutputFolder, writeJsonAtomic } from "../lib/io/mod.ts";
 import {
   binnedScatterTable,
   coreRingReport,
@@ -79,8 +79,9 @@ if (import.meta.main) {
   } catch (e) {
     fail((e as Error).message);
   }
+  let folder: OutputFolder | undefined;
   try {
-    await ensureWritableDir(out);
+    folder = await claimOutputFolder(out, "realism");
     const t0 = performance.now();
     const sample = measureMockSample({ clusters, seed });
     const report = realismReport(sample);
@@ -171,6 +172,7 @@ if (import.meta.main) {
         pngPath: join(out, "realism.png"),
       });
     }
+    folder.release();
     console.log(
       `\nrealism: ${all.length - failed.length} of ${all.length} checks pass; wrote ${
         join(out, "realism.json")
@@ -181,6 +183,7 @@ if (import.meta.main) {
       if (values.strict) Deno.exit(3);
     }
   } catch (e) {
+    await folder?.abandon();
     console.error(`realism: ${(e as Error).message}`);
     Deno.exit(1);
   }

@@ -5,11 +5,14 @@
  *
  * @module
  */
+import { join } from "node:path";
+import { claimOutputFolder, type OutputFolder } from "../lib/io/mod.ts";
 import {
   formatPaths,
   formatStepTable,
   readGallerySummary,
   readTable2Comparison,
+  repositoryRoot,
   reproduce,
   type ReproduceResult,
   StepFailedError,
@@ -91,6 +94,19 @@ if (import.meta.main) {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(sig, () => controller.abort());
   }
+  // One reproduction per output folder: a second one started on it stops here.
+  let folder: OutputFolder | undefined;
+  try {
+    if (!values["dry-run"]) {
+      folder = await claimOutputFolder(
+        values.out ?? join(repositoryRoot(), "out", values.profile),
+        "reproduce",
+      );
+    }
+  } catch (e) {
+    console.error(`reproduce: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
   try {
     const result = await reproduce({
       profile: values.profile,
@@ -107,14 +123,22 @@ if (import.meta.main) {
       targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
       signal: controller.signal,
     });
+    folder?.release();
     await printSummary(result);
   } catch (e) {
     if (e instanceof StepFailedError) {
+      // Finished steps are kept: the re-run resumes after them.
+      folder?.release();
       await printSummary(e.result);
       console.error(`\nreproduce: ${e.message}`);
       Deno.exit(1);
     }
-    if (e instanceof RangeError) fail(e.message);
+    // A RangeError (bad profile, backend or step) comes before any step ran.
+    if (e instanceof RangeError) {
+      await folder?.abandon();
+      fail(e.message);
+    }
+    folder?.release();
     console.error(`reproduce: ${e instanceof Error ? e.message : String(e)}`);
     Deno.exit(1);
   }

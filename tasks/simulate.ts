@@ -8,8 +8,17 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { formatDuration } from "../lib/io/mod.ts";
-import { simulateDataset, type SimulateOptions } from "../lib/dataset/mod.ts";
+import {
+  claimOutputFolder,
+  formatDuration,
+  type OutputFolder,
+  stopWithParent,
+} from "../lib/io/mod.ts";
+import {
+  resolveSimulateOptions,
+  simulateDataset,
+  type SimulateOptions,
+} from "../lib/dataset/mod.ts";
 import { parseNoiseScale } from "../lib/types/mod.ts";
 
 const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper] [--clusters N]
@@ -66,6 +75,8 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  stopWithParent();
+  let folder: OutputFolder | undefined;
   try {
     if (!values.out) throw new TypeError("Missing --out DIR: say where to write the dataset");
     const opts: SimulateOptions = {
@@ -92,7 +103,11 @@ export async function main(args: string[]): Promise<number> {
       opts.noiseScale = parseNoiseScale(values["noise-scale"]);
     }
     if (values["no-los"]) opts.los = false;
+    // Options checked, then the folder claimed (locked, leftovers of killed runs removed).
+    resolveSimulateOptions(opts);
+    folder = await claimOutputFolder(opts.out, "simulate");
     const r = await simulateDataset(opts);
+    folder.release();
     console.log(
       `Wrote ${r.images} images of ${r.clusters} clusters to ${r.out} in ${
         formatDuration(r.seconds)
@@ -100,6 +115,7 @@ export async function main(args: string[]): Promise<number> {
     );
     return 0;
   } catch (e) {
+    await folder?.abandon();
     console.error(`simulate: ${e instanceof Error ? e.message : e}`);
     return 1;
   }

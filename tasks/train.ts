@@ -19,7 +19,12 @@ import {
   setupBackend,
 } from "../lib/backend/mod.ts";
 import { loadDataset } from "../lib/dataset/mod.ts";
-import { ensureWritableDir, formatDuration } from "../lib/io/mod.ts";
+import {
+  checkWritableFolder,
+  claimOutputFolder,
+  formatDuration,
+  type OutputFolder,
+} from "../lib/io/mod.ts";
 import { getProfile, profileEpochs } from "../lib/profiles/mod.ts";
 import {
   defaultGradientShards,
@@ -159,11 +164,14 @@ if (import.meta.main) {
     fail(`--workers ${workers} exceeds the ${cores} CPU cores of this machine`);
   }
 
+  let folder: OutputFolder | undefined;
   try {
-    // Everything that can fail cheaply fails before training starts.
-    await ensureWritableDir(values.out);
+    // Everything that can fail cheaply fails before training starts; the run folder is
+    // made (and locked) only once the data are read.
+    await checkWritableFolder(values.out);
     const t0 = performance.now();
     const dataset = await loadDataset(values.data, { tracer: kind });
+    folder = await claimOutputFolder(values.out, "train");
     console.error(
       `train: ${kind} on ${values.data}: ${dataset.splits.train.n} train, ${dataset.splits.val.n} val, ` +
         `${dataset.splits.test.n} test images (read in ${
@@ -249,6 +257,7 @@ if (import.meta.main) {
       resume: !values.fresh,
       backendLabel,
     });
+    folder.release();
     if (result.startEpoch > 1) {
       console.error(`train: resumed from the checkpoint at epoch ${result.startEpoch - 1}`);
     }
@@ -265,6 +274,7 @@ if (import.meta.main) {
         } images/s; outputs in ${values.out}`,
     );
   } catch (e) {
+    await folder?.abandon();
     console.error(`train: ${(e as Error).message}`);
     Deno.exit(1);
   }

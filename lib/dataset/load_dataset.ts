@@ -221,13 +221,26 @@ async function readText(path: string, dir: string): Promise<string> {
   }
 }
 
+/** What is wrong with a catalogue header: the columns missing, unexpected or out of order. */
+function headerMismatch(got: string[]): string {
+  const want: readonly string[] = CATALOG_COLUMNS;
+  const missing = want.filter((c) => !got.includes(c));
+  const extra = got.filter((c) => !want.includes(c));
+  const expected = `expected the header "${want.join(",")}"`;
+  if (missing.length > 0) {
+    return `column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing` +
+      (extra.length > 0 ? ` (found ${extra.map((c) => `"${c}"`).join(", ")} instead)` : "") +
+      `; ${expected}`;
+  }
+  if (extra.length > 0) return `unexpected column(s) ${extra.join(", ")}; ${expected}`;
+  return `columns in the order "${got.join(",")}"; ${expected}`;
+}
+
 /** Parse and check `catalog.csv`: header, image indices 0..N-1 in order, positive masses, splits. */
 export function parseCatalog(text: string, source = "catalog.csv"): Row[] {
   const header = text.slice(0, text.search(/\r?\n|$/));
   if (header !== CATALOG_COLUMNS.join(",")) {
-    throw new TypeError(
-      `Cannot read ${source}: header is "${header}", expected "${CATALOG_COLUMNS.join(",")}"`,
-    );
+    throw new TypeError(`Cannot read ${source}: ${headerMismatch(header.split(","))}`);
   }
   const rows = parseCsv(text, source);
   if (rows.length === 0) {

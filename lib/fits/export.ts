@@ -9,7 +9,14 @@
  */
 import { join } from "node:path";
 import { parseCatalog } from "../dataset/mod.ts";
-import { ensureWritableDir, ProgressBar, readNpy, writeFileAtomic } from "../io/mod.ts";
+import {
+  describeNonFinite,
+  ensureWritableDir,
+  findNonFinite,
+  ProgressBar,
+  readNpy,
+  writeFileAtomic,
+} from "../io/mod.ts";
 import { parseTracer, type Tracer, TRACERS } from "../types/mod.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import {
@@ -140,6 +147,14 @@ export function imageCards(options: {
   return cards;
 }
 
+function checkStack(path: string, shape: number[], n: number, npix: number): void {
+  if (shape.length !== 3 || shape[0] !== n || shape[1] !== npix || shape[2] !== npix) {
+    throw new RangeError(
+      `Cannot export: ${path} has shape [${shape}], expected [${n}, ${npix}, ${npix}]`,
+    );
+  }
+}
+
 /**
  * Write every image of a dataset directory as FITS into `options.out`
  * (`image_000012_ypar.fits`, ...), each atomically. Returns the files written.
@@ -173,6 +188,19 @@ export async function exportDatasetFits(
     { rms: number; beamFwhmArcmin: number }
   >;
   const units = (manifest.units ?? {}) as Record<string, string>;
+  // Every stack is checked (shape, finite pixels) before anything is written.
+  for (const t of tracers) {
+    const path = join(dataDir, `images_${t}.npy`);
+    const arr = await readNpy(path);
+    checkStack(path, arr.shape, rows.length, npix);
+    const bad = findNonFinite(arr.data, npix, npix);
+    if (bad) {
+      throw new RangeError(
+        `Cannot export: ${path} has a non-finite pixel at ${describeNonFinite(bad)}; ` +
+          "regenerate the dataset with `deno task simulate` or `deno task import`",
+      );
+    }
+  }
   await ensureWritableDir(options.out);
   const written: string[] = [];
   const bar = new ProgressBar({
@@ -184,11 +212,7 @@ export async function exportDatasetFits(
   for (const t of tracers) {
     const path = join(dataDir, `images_${t}.npy`);
     const arr = await readNpy(path);
-    if (arr.shape.length !== 3 || arr.shape[0] !== rows.length || arr.shape[1] !== npix) {
-      throw new RangeError(
-        `Cannot export: ${path} has shape [${arr.shape}], expected [${rows.length}, ${npix}, ${npix}]`,
-      );
-    }
+    checkStack(path, arr.shape, rows.length, npix);
     const n2 = npix * npix;
     for (const r of rows) {
       const i = r.image as number;

@@ -15,3 +15,7 @@ export * from "./csv.ts";
 export * from "./atomic.ts";
 export * from "./progress.ts";
 export * from "./npy_stream.ts";
+export * from "./lock.ts";
+export * from "./output_folder.ts";
+export * from "./lifeline.ts";
+export * from "./finite.ts";
