@@ -133,7 +133,7 @@ export function lockFolder(
       }
       continue;
     }
-    if (other.host !== host || (other.pid !== Deno.pid && processAlive(other.pid))) {
+    if (other.host !== host || processAlive(other.pid)) {
       throw new FolderLockedError(
         `Cannot write to ${dir}: ${describeHolder(other)} is writing there. ` +
           `Wait for it to finish or stop it${other.host === host ? ` (kill ${other.pid})` : ""}` +
@@ -141,7 +141,7 @@ export function lockFolder(
         other,
       );
     }
-    // Dead holder on this host (or an earlier lock of this very pid): take it over,
+    // A dead holder on this host: take its lock over,
     // unless someone else did so in between.
     if (sameHolder(readHolder(path), other)) {
       try {
