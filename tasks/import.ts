@@ -25,6 +25,8 @@ const USAGE =
   --no-los          only particles within 3 r200 (no structure 50 Mpc in front and behind)
   --chunk-rows N    rows per HDF5 hyperslab read (default 1048576)
   --per-pass N      groups held in memory per pass over the snapshot (default 64)
+  --drop-nonfinite  leave out groups and particles with NaN or infinite values (counted in
+                    the log and manifest.json) instead of refusing the import
   --quiet           no progress bar
   -h, --help        this text`;
 
@@ -41,6 +43,7 @@ if (import.meta.main) {
     "no-los": { type: "boolean", default: false },
     "chunk-rows": { type: "string" },
     "per-pass": { type: "string" },
+    "drop-nonfinite": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -75,6 +78,7 @@ if (import.meta.main) {
       los: !values["no-los"],
       chunkRows: int("chunk-rows", values["chunk-rows"]),
       clustersPerPass: int("per-pass", values["per-pass"]),
+      dropNonFinite: values["drop-nonfinite"],
       silent: values.quiet,
     });
     folder.release();

@@ -73,6 +73,7 @@ import {
   tngTemperatureK,
 } from "./formats.ts";
 import { NpyStreamWriter } from "../io/npy_stream.ts";
+import { formatTriple, NonFiniteGuard } from "./_finite.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** Options of {@linkcode importSnapshot}. */
@@ -101,6 +102,12 @@ export interface ImportOptions {
   chunkRows?: number;
   /** Groups whose particles are held in memory at once (estimated, not measured: 10-30 MB each in a TNG300-like box with line-of-sight structure). Default 64. */
   clustersPerPass?: number;
+  /**
+   * Leave out groups and particles with a non-finite (or, for masses,
+   * densities and temperatures, non-positive) value, counting them in the
+   * log and the manifest, instead of refusing the import. Default false.
+   */
+  dropNonFinite?: boolean;
   /** No progress bar. Default false. */
   silent?: boolean;
 }
@@ -330,12 +337,26 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
   const boxMpc = hdr.boxRaw * lengthFactor;
   const cosmology: Cosmology = hdr.cosmology;
 
+  const guard = new NonFiniteGuard(options.dropNonFinite ?? false);
+  const gf = formatFields(o.format);
   const groups: Group[] = [];
   for (const path of groupFiles) {
     const f = await Hdf5File.open(path);
     try {
       const g = readGroups(f, o.format, hdr);
       for (let i = 0; i < g.m200Msun.length; i++) {
+        const p = g.posMpc;
+        const bad = ![p[3 * i], p[3 * i + 1], p[3 * i + 2]].every(Number.isFinite)
+          ? `${gf.groupPos} ${formatTriple(p, 3 * i)} Mpc`
+          : !Number.isFinite(g.m200Msun[i])
+          ? `${gf.groupM200} ${g.m200Msun[i]} Msun`
+          : !Number.isFinite(g.r200Mpc[i])
+          ? `${gf.groupR200} ${g.r200Mpc[i]} Mpc`
+          : null;
+        if (bad !== null) {
+          guard.bad("groups", `${path}:${i}`, `${path}: group ${i} has ${bad}, not finite`, "groups");
+          continue;
+        }
         groups.push({
           index: groups.length,
           posMpc: [g.posMpc[3 * i], g.posMpc[3 * i + 1], g.posMpc[3 * i + 2]],
@@ -437,6 +458,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
               kept,
               rFieldMpc,
               depthMpc,
+              guard,
               onProgress: (rows) => bar.update(done + rows, `pass ${pass + 1}/${passes} ${path}`),
             });
             done += rowsRead;
@@ -485,6 +507,8 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     throw e;
   }
   bar.done();
+  const droppedLine = guard.summary();
+  if (droppedLine) console.error(droppedLine);
   const counts = { train: 0, val: 0, test: 0 };
   for (const s of split.values()) counts[s]++;
   const manifest = {
@@ -501,7 +525,8 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
       snapshotRedshift: hdr.redshift,
       expansionFactor: hdr.a,
       boxSizeMpc: boxMpc,
-      groupsInCatalogue: groups.length,
+      groupsInCatalogue: groups.length + guard.dropped.groups,
+      dropped: { nonFinite: guard.drop, ...guard.dropped },
       groupsAboveCut: above.length,
       minM200Msun: o.minM200Msun,
       label: o.format === "tng" ? "Group/Group_M_Crit200" : "FOF/Group_M_Crit200",
@@ -579,6 +604,7 @@ interface ScanContext {
   kept: Kept[];
   rFieldMpc: number;
   depthMpc: number;
+  guard: NonFiniteGuard;
   onProgress: (rows: number) => void;
 }
 
@@ -588,7 +614,7 @@ async function scanParticles(
   pt: "PartType0" | "PartType4",
   ctx: ScanContext,
 ): Promise<number> {
-  const { o, hdr, boxMpc, grid, batch, kept, rFieldMpc, depthMpc } = ctx;
+  const { o, hdr, boxMpc, grid, batch, kept, rFieldMpc, depthMpc, guard } = ctx;
   const fields = formatFields(o.format);
   const coords = f.dataset(`${pt}/Coordinates`);
   const lf = lengthToMpc(coords, o.format, hdr);
@@ -631,6 +657,15 @@ async function scanParticles(
       let x = xyz[3 * i] * lf;
       let y = xyz[3 * i + 1] * lf;
       let z = xyz[3 * i + 2] * lf;
+      if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) {
+        guard.bad(
+          "positions",
+          `${f.path}:${coords.path}:${s + i}`,
+          `${f.path}: ${coords.path} row ${s + i} is ${formatTriple(xyz, 3 * i)}, not finite`,
+          "particles",
+        );
+        continue;
+      }
       x -= L * Math.floor(x / L);
       y -= L * Math.floor(y / L);
       z -= L * Math.floor(z / L);
@@ -673,16 +708,32 @@ async function scanParticles(
             ? tngTemperatureK(cols.u[h.i], cols.xe[h.i])
             : cols.t[h.i] * tF;
           const rho = cols.rho[h.i] * rhoF;
-          if (!(mass > 0 && rho > 0 && Number.isFinite(temp) && temp >= 0)) {
-            throw new RangeError(
-              `Cannot import ${f.path}: gas particle ${s + h.i} has mass ${mass} Msun, density ` +
+          if (
+            !(mass > 0 && Number.isFinite(mass) && rho > 0 && Number.isFinite(rho) &&
+              Number.isFinite(temp) && temp >= 0)
+          ) {
+            guard.bad(
+              "gas",
+              `${f.path}:${pt}:${s + h.i}`,
+              `${f.path}: gas particle ${s + h.i} has mass ${mass} Msun, density ` +
                 `${rho} Msun/Mpc^3, temperature ${temp} K; all must be finite and > 0`,
+              "particles",
             );
+            continue;
           }
           kept[h.g].gas.push(h.d[0], h.d[1], h.d[2], mass, rho, temp);
           kept[h.g].gasSf.push(cols.sfr[h.i] > 0 ? 1 : 0);
         } else {
           if (o.format === "tng" && !(cols.form[h.i] > 0)) continue; // wind particle
+          if (!(mass > 0 && Number.isFinite(mass))) {
+            guard.bad(
+              "stars",
+              `${f.path}:${pt}:${s + h.i}`,
+              `${f.path}: star particle ${s + h.i} has mass ${mass} Msun; it must be finite and > 0`,
+              "particles",
+            );
+            continue;
+          }
           kept[h.g].stars.push(h.d[0], h.d[1], h.d[2], mass);
         }
       }
