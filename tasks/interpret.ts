@@ -110,7 +110,9 @@ async function main(): Promise<void> {
     );
   }
   const trainedTracers = [];
-  for (const t of tracers) if (await exists(join(values.runs, t, "model.json"))) trainedTracers.push(t);
+  for (const t of tracers) {
+    if (await exists(join(values.runs, t, "model.json"))) trainedTracers.push(t);
+  }
   if (trainedTracers.length === 0) {
     console.error(
       `interpret: ${values.runs} holds no trained network (no <tracer>/model.json for ${
@@ -123,7 +125,15 @@ async function main(): Promise<void> {
   }
   const folder = await claimOutputFolder(values.out, "interpret");
   try {
-    await interpretWith(values as Values, { tracers, stride, iterations, step, batchSize, backend, profile });
+    await interpretWith(values as Values, {
+      tracers,
+      stride,
+      iterations,
+      step,
+      batchSize,
+      backend,
+      profile,
+    });
     folder.release();
   } catch (e) {
     await folder.abandon();

@@ -6,7 +6,7 @@
  * @module
  */
 import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
-import { formatCsv, writeFileAtomic } from "../lib/io/mod.ts";
+import { checkWritableFile, formatCsv, writeFileAtomic } from "../lib/io/mod.ts";
 import { PREDICT_COLUMNS, predictMasses } from "../lib/predict/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
@@ -19,6 +19,8 @@ const USAGE =
                    a FITS image with a celestial WCS, a directory of FITS files (as
                    \`deno task export\` writes them), or a dataset directory
   --out FILE.csv   columns ${PREDICT_COLUMNS.join(",")}
+                   (input_check: ok, or what lies outside the training inputs; mass_range:
+                   inside, or at-lower-edge / at-upper-edge of the calibrated range)
   --redshift Z     redshift of images whose files do not give one (checked against training)
   --backend B      wasm|cpu|webgpu (default wasm)
   -h, --help       this text`;
@@ -43,6 +45,8 @@ if (import.meta.main) {
     }
   }
   try {
+    // Where the answer goes is checked before any work.
+    await checkWritableFile(out);
     const backend = parseBackendName(values.backend);
     await setupBackend(backend === "auto" ? "wasm" : backend, { quiet: true });
     const rows = await predictMasses(run, { images, redshift });
@@ -56,6 +60,8 @@ if (import.meta.main) {
           m200_p84_msun: r.p84Msun.toPrecision(6),
           m200_p2_5_msun: r.p2_5Msun.toPrecision(6),
           m200_p97_5_msun: r.p97_5Msun.toPrecision(6),
+          input_check: r.inputCheck,
+          mass_range: r.massRange,
         })),
         [...PREDICT_COLUMNS],
       ),

@@ -33,6 +33,7 @@ import {
   parseLrScheduleName,
   trainNetwork,
 } from "../lib/train/mod.ts";
+import { writeInputSummary } from "../lib/predict/mod.ts";
 import { parseNetworkKind } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
@@ -257,6 +258,8 @@ if (import.meta.main) {
       resume: !values.fresh,
       backendLabel,
     });
+    // What the network was trained on, for predict's checks of new images.
+    await writeInputSummary(values.out, values.data, result.scaling);
     folder.release();
     if (result.startEpoch > 1) {
       console.error(`train: resumed from the checkpoint at epoch ${result.startEpoch - 1}`);

@@ -118,7 +118,9 @@ Deno.test("importSnapshot() refuses a star particle with a NaN mass", async () =
     f.close();
     await assert.rejects(
       importSnapshot({ ...options(dir), los: false }),
-      new RegExp(`star particle ${row} has mass NaN Msun; it must be finite and > 0\\. Fix the file`),
+      new RegExp(
+        `star particle ${row} has mass NaN Msun; it must be finite and > 0\\. Fix the file`,
+      ),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -354,7 +354,12 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
           ? `${gf.groupR200} ${g.r200Mpc[i]} Mpc`
           : null;
         if (bad !== null) {
-          guard.bad("groups", `${path}:${i}`, `${path}: group ${i} has ${bad}, not finite`, "groups");
+          guard.bad(
+            "groups",
+            `${path}:${i}`,
+            `${path}: group ${i} has ${bad}, not finite`,
+            "groups",
+          );
           continue;
         }
         groups.push({
@@ -729,7 +734,9 @@ async function scanParticles(
             guard.bad(
               "stars",
               `${f.path}:${pt}:${s + h.i}`,
-              `${f.path}: star particle ${s + h.i} has mass ${mass} Msun; it must be finite and > 0`,
+              `${f.path}: star particle ${
+                s + h.i
+              } has mass ${mass} Msun; it must be finite and > 0`,
               "particles",
             );
             continue;

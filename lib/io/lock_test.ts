@@ -68,9 +68,17 @@ Deno.test("lockFolder() takes over the lock of a process that is no longer runni
 Deno.test("lockFolder() never takes over a lock held on another host", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const other = { pid: 1, host: "elsewhere-node-7", task: "train", startedAt: "2026-01-01T00:00:00Z" };
+    const other = {
+      pid: 1,
+      host: "elsewhere-node-7",
+      task: "train",
+      startedAt: "2026-01-01T00:00:00Z",
+    };
     await Deno.writeTextFile(join(dir, LOCK_FILE), JSON.stringify(other));
-    assert.throws(() => lockFolder(dir, "train"), /train \(pid 1 on elsewhere-node-7, .*\) is writing there/);
+    assert.throws(
+      () => lockFolder(dir, "train"),
+      /train \(pid 1 on elsewhere-node-7, .*\) is writing there/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -79,7 +87,9 @@ Deno.test("lockFolder() never takes over a lock held on another host", async () 
 Deno.test("a lock is released when its process exits", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const code = `import { lockFolder } from ${JSON.stringify(new URL("./lock.ts", import.meta.url).href)};
+    const code = `import { lockFolder } from ${
+      JSON.stringify(new URL("./lock.ts", import.meta.url).href)
+    };
 lockFolder(${JSON.stringify(dir)}, "demo"); Deno.exit(3);`;
     const r = await new Deno.Command(Deno.execPath(), { args: ["eval", code], stderr: "piped" })
       .output();
@@ -141,11 +151,15 @@ Deno.test("checkWritableFolder() and checkWritableFile() refuse a file as folder
     await Deno.writeTextFile(file, "");
     await assert.rejects(
       checkWritableFolder(join(file, "out")),
-      new RegExp(`^Error: Cannot write to ${file}/out: ${file} is a file, not a folder\\. Give a folder with --out$`),
+      new RegExp(
+        `^Error: Cannot write to ${file}/out: ${file} is a file, not a folder\\. Give a folder with --out$`,
+      ),
     );
     await assert.rejects(
       checkWritableFile(dir),
-      new RegExp(`Cannot write ${dir}: it is a folder\\. Give a file name with --out, e\\.g\\. ${dir}/predictions\\.csv`),
+      new RegExp(
+        `Cannot write ${dir}: it is a folder\\. Give a file name with --out, e\\.g\\. ${dir}/predictions\\.csv`,
+      ),
     );
     await assert.rejects(
       checkWritableFile(join(dir, "no", "p.csv")),

@@ -15,12 +15,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { basename, join } from "node:path";
-import { decodeNpy } from "../io/mod.ts";
+import { decodeNpy, describeNonFinite, findNonFinite } from "../io/mod.ts";
 import { loadTrainedModel } from "../train/mod.ts";
 import type { Tracer } from "../types/mod.ts";
 import { type FitsImageFile, normaliseUnit, readFitsImageFile } from "../fits/mod.ts";
 import { readCalibration, type RunCalibration } from "./calibrate.ts";
-import { calibratedMass, type MassInterval } from "./confidence_belt.ts";
+import { calibratedMass, type ConfidenceBelt, type MassInterval } from "./confidence_belt.ts";
+import { checkInput, readInputSummary, summariseTrainingInputs } from "./input_summary.ts";
 
 /** Columns of the predict task's CSV. */
 export const PREDICT_COLUMNS = [
@@ -30,7 +31,12 @@ export const PREDICT_COLUMNS = [
   "m200_p84_msun",
   "m200_p2_5_msun",
   "m200_p97_5_msun",
+  "input_check",
+  "mass_range",
 ] as const;
+
+/** Where a prediction lies against the calibrated mass range (the validation split's). */
+export type MassRangeFlag = "inside" | "at-lower-edge" | "at-upper-edge";
 
 /** One predicted image. */
 export interface PredictedImage extends MassInterval {
@@ -40,6 +46,18 @@ export interface PredictedImage extends MassInterval {
   networkMsun: number;
   /** Redshift of the image when known (header, dataset catalogue or option). */
   redshift: number | null;
+  /**
+   * "ok", or what of the image lies outside the run's training inputs
+   * (`<tracer>:total`, `:mean`, `:spread`; lib/predict/input_summary.ts), or
+   * "unchecked" when the run has no input summary and its dataset is gone.
+   */
+  inputCheck: string;
+  /**
+   * "inside", or "at-lower-edge" / "at-upper-edge" when the network's
+   * prediction lies at or past the end of the calibrated range: the median
+   * and intervals are then clipped to it, not measured.
+   */
+  massRange: MassRangeFlag;
 }
 
 /** Options of {@linkcode predictMasses}. */
@@ -84,10 +102,12 @@ async function readNpyInput(path: string, cal: RunCalibration): Promise<Batch> {
     fail(`${path} holds ${h} x ${w} pixel images; the run was trained on ${npix} x ${npix}`);
   }
   const data = Float32Array.from(arr.data);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      fail(`${path} has a non-finite pixel (${data[i]}) at value ${i}`);
-    }
+  const bad = findNonFinite(data, npix, npix, c);
+  if (bad) {
+    fail(
+      `${path} has a non-finite pixel at ${describeNonFinite(bad, channels)}; ` +
+        "replace or drop that image",
+    );
   }
   return {
     names: Array.from({ length: n }, (_, i) => String(i)),
@@ -102,6 +122,13 @@ async function readFitsInputs(paths: string[], cal: RunCalibration): Promise<Bat
   const files: FitsImageFile[] = [];
   for (const p of paths) files.push(await readFitsImageFile(p));
   const check = (f: FitsImageFile, tracer: Tracer) => {
+    const bad = findNonFinite(f.data, f.height, f.width);
+    if (bad) {
+      fail(
+        `${f.path} has a non-finite pixel at row ${bad.row}, column ${bad.column} (${bad.value}` +
+          `${bad.count > 1 ? `; ${bad.count} in all` : ""}); replace or drop that image`,
+      );
+    }
     if (f.width !== npix || f.height !== npix) {
       fail(
         `${f.path} is ${f.width} x ${f.height} pixels; the run was trained on ${npix} x ${npix}`,
@@ -237,6 +264,14 @@ export async function predictMasses(
   runDir: string,
   options: PredictOptions,
 ): Promise<PredictedImage[]> {
+  const isRun = await Deno.stat(join(runDir, "model.json")).then((i) => i.isFile, () => false);
+  if (!isRun) {
+    const exists = await Deno.stat(runDir).then(() => true, () => false);
+    throw new Error(
+      `Cannot predict: ${runDir} ${exists ? "holds no model.json" : "does not exist"}: it is ` +
+        "not a trained run. Give --run the folder that `deno task train --out` wrote",
+    );
+  }
   const cal = await readCalibration(runDir);
   if (!cal) {
     throw new Error(
@@ -280,6 +315,30 @@ export async function predictMasses(
     }
   }
   const trained = await loadTrainedModel(runDir);
+  let inputCheck: string[];
+  try {
+    const summary = await readInputSummary(runDir) ??
+      await summariseTrainingInputs(cal.data.dataDir, trained.scaling).catch(() => null);
+    if (summary) {
+      const r = checkInput(batch.data, batch.n, summary, trained.scaling, path);
+      inputCheck = r.flags;
+      if (r.flagged > 0) {
+        warn(
+          `predict: ${r.flagged} of ${batch.n} image(s) lie outside the run's training inputs ` +
+            `(column input_check); their masses are extrapolations`,
+        );
+      }
+    } else {
+      inputCheck = Array(batch.n).fill("unchecked");
+      warn(
+        `predict: ${runDir} has no ${"input_summary.json"} and its dataset ${cal.data.dataDir} ` +
+          "is gone: images are not checked against the training inputs",
+      );
+    }
+  } catch (e) {
+    trained.model.dispose();
+    throw e;
+  }
   const c = cal.data.channels.length;
   const npix = cal.data.npix;
   const px = npix * npix;
@@ -299,11 +358,33 @@ export async function predictMasses(
           networkMsun: m,
           redshift: redshifts[i],
           ...calibratedMass(cal.belt, m),
+          inputCheck: inputCheck[i],
+          massRange: massRangeFlag(cal.belt, m),
         });
       }
     }
   } finally {
     trained.model.dispose();
   }
+  const edge = result.filter((r) => r.massRange !== "inside").length;
+  if (edge > 0) {
+    const lo = 10 ** cal.belt.gridLog10M[0];
+    const hi = 10 ** cal.belt.gridLog10M[cal.belt.gridLog10M.length - 1];
+    warn(
+      `predict: ${edge} of ${result.length} prediction(s) lie at or past the edge of the ` +
+        `calibrated range ${lo.toExponential(2)}-${hi.toExponential(2)} Msun (column ` +
+        "mass_range): their medians and intervals are clipped to it, not measured",
+    );
+  }
   return result;
+}
+
+/** Where a network prediction [Msun] lies against the belt's calibrated range. */
+export function massRangeFlag(belt: ConfidenceBelt, mPredMsun: number): MassRangeFlag {
+  const k = belt.levels.findIndex((l) => Math.abs(l - 0.5) < 1e-6);
+  const med = belt.curves[k];
+  const y = Math.log10(mPredMsun);
+  if (y <= med[0]) return "at-lower-edge";
+  if (y >= med[med.length - 1]) return "at-upper-edge";
+  return "inside";
 }

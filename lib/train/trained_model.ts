@@ -80,9 +80,34 @@ export async function loadTrainedModel(runDir: string): Promise<TrainedModel> {
       throw e;
     }
   };
-  const modelJson = JSON.parse(new TextDecoder().decode(await read("model.json")));
-  const training = JSON.parse(new TextDecoder().decode(await read("training.json")));
+  const json = async (name: string) => {
+    const bytes = await read(name);
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new TypeError(
+        `Cannot load trained model: ${join(runDir, name)} is not valid JSON (${
+          (e as Error).message
+        }); it is damaged: train again with --out ${runDir} --fresh`,
+      );
+    }
+  };
+  const modelJson = await json("model.json");
+  const training = await json("training.json");
   const weights = await read("weights.bin");
+  const specs = (modelJson.weightsManifest?.[0]?.weights ?? []) as {
+    shape: number[];
+    dtype?: string;
+  }[];
+  const need = specs.reduce((a, w) => a + 4 * w.shape.reduce((x, y) => x * y, 1), 0);
+  if (weights.byteLength !== need) {
+    throw new RangeError(
+      `Cannot load trained model: ${join(runDir, "weights.bin")} has ${weights.byteLength} ` +
+        `bytes but model.json's weights need ${need} (${
+          weights.byteLength < need ? "truncated" : "from another model"
+        }); train again with --out ${runDir} --fresh, or restore the file`,
+    );
+  }
   const meta = modelJson.userDefinedMetadata as SavedModelMetadata | undefined;
   const kind = (meta?.kind ?? training.network) as NetworkKind;
   if (!(NETWORKS as readonly string[]).includes(kind)) {
