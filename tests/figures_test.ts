@@ -171,7 +171,7 @@ Deno.test("runFigures() skips the figures whose inputs are missing and says whic
   }
 });
 
-Deno.test("deno task figures: the CLI writes the requested figure, keeps earlier ones in the gallery, and exits 0", async () => {
+Deno.test("deno task figures: the CLI writes the requested figure, keeps earlier ones in the gallery, and exits 1 when asked for figures of runs it does not have", async () => {
   const dir = await Deno.makeTempDir({ prefix: "figures_cli_" });
   try {
     await writeSyntheticDataset(join(dir, "data"), {
@@ -212,13 +212,15 @@ Deno.test("deno task figures: the CLI writes the requested figure, keeps earlier
       a.stdout,
       /figures: 1 written \(fig01\), 0 skipped, 0 failed; the gallery lists 1/,
     );
+    // Asked for a figure of training runs with no runs there: nothing to do is an error.
     const b = await run("fig04");
-    assert.equal(b.code, 0, b.stderr);
-    assert.match(b.stdout, /skipped fig04: missing all of/);
-    assert.match(b.stdout, /figures: 0 written \(none\), 1 skipped, 0 failed; the gallery lists 1/);
+    assert.equal(b.code, 1, b.stderr);
+    assert.match(
+      b.stderr,
+      /^figures: \S+\/runs holds no training run \(no <network>\/history\.csv for star, fxs, fxb, ypar, multi\); train first/,
+    );
     const gallery = JSON.parse(await Deno.readTextFile(join(dir, "fig", "gallery.json")));
     assert.deepEqual(gallery.figures.map((f: { id: string }) => f.id), ["fig01"]);
-    assert.match(gallery.skipped[0].reason, /missing all of/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -117,3 +117,238 @@ Deno.test("simulate killed with SIGKILL mid-write: the re-run removes its .parti
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Wait until `path` holds a lock and return its holder's pid. */
+async function lockHolder(path: string, timeoutMs = 60_000): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      return JSON.parse(await Deno.readTextFile(join(path, ".lock"))).pid;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`no lock appeared in ${path}`);
+}
+
+async function gone(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      Deno.kill(pid, 0 as unknown as Deno.Signal);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+Deno.test("SIGTERM to `deno task simulate` stops its `deno run` child too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sigterm_" });
+  try {
+    const out = join(dir, "data");
+    const wrapper = new Deno.Command(Deno.execPath(), {
+      args: ["task", "simulate", "--out", out, "--clusters", "600", "--workers", "0", "--quiet"],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const child = await lockHolder(out);
+    assert.notEqual(child, wrapper.pid);
+    wrapper.kill("SIGTERM");
+    await wrapper.status;
+    assert.ok(await gone(child), `simulate (pid ${child}) still runs after its deno task stopped`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a task whose parent is killed outright (SIGKILL) stops within a second", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "orphan_" });
+  try {
+    const out = join(dir, "data");
+    // sh stays the task's parent (the "; true" keeps it from exec'ing the task).
+    const script = `"${Deno.execPath()}" run -A "${join(ROOT, "tasks/simulate.ts")}" ` +
+      `--out "${out}" --clusters 600 --workers 0 --quiet; true`;
+    const parent = new Deno.Command("sh", { args: ["-c", script], stdout: "null", stderr: "null" })
+      .spawn();
+    const child = await lockHolder(out);
+    parent.kill("SIGKILL");
+    await parent.status;
+    const t0 = Date.now();
+    assert.ok(await gone(child, 5_000), `simulate (pid ${child}) ran on without its parent`);
+    assert.ok(Date.now() - t0 < 3_000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("evaluate --runs with a typo exits 1 and creates no folder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "typo_" });
+  try {
+    const r = await run("evaluate", ["--runs", join(dir, "rnus")]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      `evaluate: --runs ${join(dir, "rnus")} is not a folder; give the folder holding ` +
+        "<network>/predictions.csv",
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train with a missing dataset exits 1 and leaves no run folder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "train_nodata_" });
+  try {
+    const r = await run("train", [
+      "--data",
+      join(dir, "nodata"),
+      "--tracer",
+      "ypar",
+      "--out",
+      join(dir, "runs", "ypar"),
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /train: Cannot load dataset: directory \S+nodata does not exist/);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("export refuses a dataset with a NaN pixel, naming image, row and column, and leaves no folder", async () => {
+  const { writeSyntheticDataset } = await import("../lib/dataset/mod.ts");
+  const { encodeNpy, readNpy } = await import("../lib/io/mod.ts");
+  const dir = await Deno.makeTempDir({ prefix: "export_nan_" });
+  try {
+    const data = join(dir, "data");
+    await writeSyntheticDataset(data, { clusters: 3, seed: 1 });
+    const path = join(data, "images_fxs.npy");
+    const a = await readNpy(path);
+    a.data[5 * 14400 + 3 * 120 + 99] = NaN;
+    await Deno.writeFile(path, encodeNpy(a));
+    const r = await run("export", ["--data", data, "--out", join(dir, "fits"), "--quiet"]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      `export: Cannot export: ${path} has a non-finite pixel at image 5, row 3, column 99 (NaN); ` +
+        "regenerate the dataset with `deno task simulate` or `deno task import`",
+    );
+    await assert.rejects(Deno.stat(join(dir, "fits")), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("import of a snapshot that is not there exits 1 and creates no folder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "import_none_" });
+  try {
+    const r = await run("import", [
+      "--snapshot",
+      join(dir, "snap.hdf5"),
+      "--groups",
+      join(dir, "fof.hdf5"),
+      "--format",
+      "tng",
+      "--out",
+      join(dir, "data"),
+    ]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      `import: --snapshot ${join(dir, "snap.hdf5")} is not a file; give the path of an HDF5 file`,
+    );
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("interpret and figures on an empty runs folder exit 1, saying there is no run", async () => {
+  const { writeSyntheticDataset } = await import("../lib/dataset/mod.ts");
+  const dir = await Deno.makeTempDir({ prefix: "empty_runs_" });
+  try {
+    const data = join(dir, "data"), runs = join(dir, "runs");
+    await writeSyntheticDataset(data, { clusters: 3, seed: 1 });
+    await Deno.mkdir(runs);
+    const i = await run("interpret", ["--data", data, "--runs", runs, "--out", join(dir, "int")]);
+    assert.equal(i.code, 1);
+    assert.match(
+      i.stderr,
+      new RegExp(
+        `^interpret: ${runs} holds no trained network \\(no <tracer>/model\\.json for star, fxs, ` +
+          "fxb, ypar\\); train one first",
+      ),
+    );
+    const f = await run("figures", [
+      "--data",
+      data,
+      "--runs",
+      runs,
+      "--interpret",
+      join(dir, "int"),
+      "--out",
+      join(dir, "fig"),
+      "--no-png",
+    ]);
+    assert.equal(f.code, 1);
+    assert.match(f.stderr, new RegExp(`^figures: ${runs} holds no training run`));
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort(), [
+      "data",
+      "runs",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("predict refuses a folder or an unwritable --out before any work", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "predict_out_" });
+  try {
+    const file = join(dir, "a.txt");
+    await Deno.writeTextFile(file, "");
+    // The run does not exist either: the --out check comes first.
+    const a = await run("predict", ["--run", "nope", "--images", "x.npy", "--out", dir]);
+    assert.equal(a.code, 1);
+    assert.equal(
+      a.stderr.trim(),
+      `predict: Cannot write ${dir}: it is a folder. Give a file name with --out, e.g. ` +
+        `${join(dir, "predictions.csv")}`,
+    );
+    const b = await run("predict", [
+      "--run",
+      "nope",
+      "--images",
+      "x.npy",
+      "--out",
+      join(file, "p.csv"),
+    ]);
+    assert.equal(b.code, 1);
+    assert.equal(
+      b.stderr.trim(),
+      `predict: Cannot write ${join(file, "p.csv")}: its folder ${file} does not exist. ` +
+        "Create it or give another path with --out",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a catalogue missing a column is refused naming that column", async () => {
+  const { parseCatalog } = await import("../lib/dataset/mod.ts");
+  assert.throws(
+    () =>
+      parseCatalog(
+        "image,cluster,projection,redshift,m200_msun,r200_arcmin,split\n",
+        "data/catalog.csv",
+      ),
+    {
+      name: "TypeError",
+      message: "Cannot read data/catalog.csv: column r200_mpc missing; expected the header " +
+        '"image,cluster,projection,redshift,m200_msun,r200_mpc,r200_arcmin,split"',
+    },
+  );
+});
