@@ -219,8 +219,20 @@ export function decodeFitsImage(bytes: Uint8Array, source = "file"): FitsImage {
     return v;
   };
   const bitpix = num("BITPIX");
+  if (![8, 16, 32, -32, -64].includes(bitpix)) {
+    throw new TypeError(`Cannot read FITS ${source}: BITPIX = ${bitpix} is not a FITS value`);
+  }
   const naxis = num("NAXIS");
+  if (!(Number.isInteger(naxis) && naxis >= 0 && naxis <= 999)) {
+    throw new TypeError(`Cannot read FITS ${source}: NAXIS = ${naxis} must be an integer 0-999`);
+  }
   const dims = Array.from({ length: naxis }, (_, i) => num(`NAXIS${i + 1}`));
+  const badDim = dims.findIndex((d) => !(Number.isSafeInteger(d) && d >= 0));
+  if (badDim >= 0) {
+    throw new TypeError(
+      `Cannot read FITS ${source}: NAXIS${badDim + 1} = ${dims[badDim]} must be an integer >= 0`,
+    );
+  }
   if (naxis < 2 || dims.slice(2).some((d) => d !== 1)) {
     throw new RangeError(
       `Cannot read FITS ${source}: need a 2-D image in the primary HDU, got NAXIS = ${naxis} ` +

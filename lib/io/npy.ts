@@ -67,11 +67,20 @@ export function decodeNpy(bytes: Uint8Array, source = "npy data"): NpyArray {
   }
   if (fortran === "True") throw new TypeError(`Cannot read ${source}: Fortran order unsupported`);
   if (descr !== "<f4" && descr !== "<f8") {
-    throw new TypeError(`Cannot read ${source}: dtype ${descr} unsupported (need <f4 or <f8)`);
+    throw new TypeError(
+      `Cannot read ${source}: dtype ${JSON.stringify(descr)} unsupported (need <f4 or <f8)`,
+    );
   }
   const shape = shapeMatch.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(
     Number,
   );
+  if (shape.some((d) => !(Number.isSafeInteger(d) && d >= 0))) {
+    throw new TypeError(
+      `Cannot read ${source}: shape ${
+        JSON.stringify(`(${shapeMatch})`)
+      } must list integers >= 0 (malformed header)`,
+    );
+  }
   const n = shape.reduce((a, b) => a * b, 1);
   const itemSize = descr === "<f4" ? 4 : 8;
   const offset = start + headerLen;
