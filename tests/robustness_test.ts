@@ -352,3 +352,60 @@ Deno.test("a catalogue missing a column is refused naming that column", async ()
     },
   );
 });
+
+Deno.test("a diverged train run exits 1 and leaves no run folder behind", async () => {
+  const { writeSyntheticDataset } = await import("../lib/dataset/mod.ts");
+  const dir = await Deno.makeTempDir({ prefix: "diverged_" });
+  try {
+    const data = join(dir, "data");
+    await writeSyntheticDataset(data, { clusters: 5, seed: 1, tracers: ["ypar"] });
+    const r = await run("train", [
+      ...["--data", data, "--tracer", "ypar", "--out", join(dir, "runs", "ypar")],
+      ...["--epochs", "2", "--profile", "smoke", "--backend", "wasm", "--workers", "1"],
+      ...["--lr", "1e12", "--batch", "4"],
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /train: Training diverged at epoch 1 \(loss NaN, val_loss NaN\)/);
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["data"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("two reproduce runs started together on one --out: the second stops at once, naming the first", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reproduce_race_" });
+  try {
+    const args = ["--profile", "smoke", "--out", dir, "--only", "simulate", "--clusters", "12"];
+    const [a, b] = [task("reproduce", args).spawn(), task("reproduce", args).spawn()];
+    const [ra, rb] = await Promise.all([a.output(), b.output()]);
+    const err = [decoder.decode(ra.stderr), decoder.decode(rb.stderr)];
+    assert.deepEqual([ra.code, rb.code].sort(), [0, 1], err.join("\n"));
+    const [winner, loser] = ra.code === 0 ? [a, 1] : [b, 0];
+    assert.match(
+      err[loser],
+      new RegExp(
+        `^reproduce: Cannot write to ${dir}: reproduce \\(pid ${winner.pid} on .*\\) is writing there`,
+      ),
+    );
+    assert.ok((await Deno.stat(join(dir, "data", "manifest.json"))).isFile);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("simulate --out under a file is refused before any work, naming the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "out_file_" });
+  try {
+    const file = join(dir, "f");
+    await Deno.writeTextFile(file, "");
+    const r = await run("simulate", ["--out", join(file, "data"), "--clusters", "4"]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      `simulate: Cannot write to ${join(file, "data")}: ${file} is a file, not a folder. ` +
+        "Give a folder with --out",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
