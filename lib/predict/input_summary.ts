@@ -205,7 +205,7 @@ export async function readInputSummary(runDir: string): Promise<InputSummary | n
   return s as InputSummary;
 }
 
-const fmt = (x: number) => x.toPrecision(3);
+const fmt = (x: number) => x.toExponential(2);
 
 function outside(x: number, r: StatRange, widths: number): boolean {
   const w = Math.max(r.max - r.min, 1e-12 * Math.max(Math.abs(r.min), Math.abs(r.max)), 1e-30);
