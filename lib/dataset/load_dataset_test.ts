@@ -91,6 +91,9 @@ Deno.test("loadDataset() refuses a dataset whose test split is empty", async () 
     await Deno.writeTextFile(path, text.replaceAll(",test\n", ",val\n"));
     await assert.rejects(() => loadDataset(dir, { tracer: "star" }), /the test split is empty/);
     await Deno.writeTextFile(path, text.replace("image,cluster", "img,cluster"));
-    await assert.rejects(() => loadDataset(dir, { tracer: "star" }), /header is "img,cluster/);
+    await assert.rejects(
+      () => loadDataset(dir, { tracer: "star" }),
+      /column image missing \(found "img" instead\); expected the header "image,cluster/,
+    );
   });
 });
