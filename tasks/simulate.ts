@@ -75,7 +75,6 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  stopWithParent();
   let folder: OutputFolder | undefined;
   try {
     if (!values.out) throw new TypeError("Missing --out DIR: say where to write the dataset");
@@ -121,4 +120,8 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // Stop when whoever started this task (deno task, reproduce) is killed outright.
+  stopWithParent();
+  Deno.exit(await main(Deno.args));
+}

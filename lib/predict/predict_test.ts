@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { setupBackend } from "../backend/mod.ts";
+import { encodeFitsImage, imageCards } from "../fits/mod.ts";
 import { writeSyntheticDataset } from "../dataset/mod.ts";
 import { encodeNpy, readNpy, writeJsonAtomic } from "../io/mod.ts";
 import { buildSingleChannelModel, MODEL_OUTPUT } from "../model/mod.ts";
@@ -148,6 +149,26 @@ Deno.test("predict", async (t) => {
       assert.equal(
         await message(predictMasses(run, { images: f })),
         `Cannot predict: ${f} has a non-finite pixel at image 2, row 17, column 42 (NaN); ` +
+          "replace or drop that image",
+      );
+    });
+
+    await t.step("a non-finite pixel in a FITS image is named by row and column", async () => {
+      const f = join(root, "nan.fits");
+      const d = (await stack(data, "ypar", 1, join(root, "one.npy"))).slice();
+      d[3 * 120 + 7] = NaN;
+      const cards = imageCards({
+        tracer: "ypar",
+        npix: 120,
+        pixelArcsec: 10,
+        raDeg: 1,
+        decDeg: 2,
+        redshift: 0.05,
+      });
+      await Deno.writeFile(f, encodeFitsImage(d, { width: 120, height: 120, cards }));
+      assert.equal(
+        await message(predictMasses(run, { images: f })),
+        `Cannot predict: ${f} has a non-finite pixel at row 3, column 7 (NaN); ` +
           "replace or drop that image",
       );
     });
