@@ -187,7 +187,8 @@ if (import.meta.main) {
     // Every core: one single-threaded WASM worker per core.
     workers ??= resolved === "wasm" ? Math.max(1, cores) : 1;
     if (workers > 1 && resolved !== "wasm") {
-      fail(
+      // Thrown, not fail(): the run folder this run made is removed on the way out.
+      throw new RangeError(
         `--workers ${workers} needs the WASM backend (each worker runs its own); ` +
           `use --workers 1 with --backend ${resolved}`,
       );
