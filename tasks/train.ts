@@ -20,6 +20,7 @@ import {
 } from "../lib/backend/mod.ts";
 import { loadDataset } from "../lib/dataset/mod.ts";
 import {
+  assertNotLocked,
   checkWritableFolder,
   claimOutputFolder,
   formatDuration,
@@ -170,6 +171,7 @@ if (import.meta.main) {
     // Everything that can fail cheaply fails before training starts; the run folder is
     // made (and locked) only once the data are read.
     await checkWritableFolder(values.out);
+    assertNotLocked(values.out);
     const t0 = performance.now();
     const dataset = await loadDataset(values.data, { tracer: kind });
     folder = await claimOutputFolder(values.out, "train");

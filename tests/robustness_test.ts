@@ -409,3 +409,36 @@ Deno.test("simulate --out under a file is refused before any work, naming the fi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train into a folder another process writes stops before reading any data, naming that process", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "train_locked_" });
+  const lockUrl = new URL("../lib/io/lock.ts", import.meta.url).href;
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { lockFolder } from ${JSON.stringify(lockUrl)}; lockFolder(${
+        JSON.stringify(dir)
+      }, "train"); console.log("locked"); await new Promise((r) => setTimeout(r, 30000));`,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  try {
+    const reader = holder.stdout.getReader();
+    assert.match(decoder.decode((await reader.read()).value), /locked/);
+    reader.releaseLock();
+    const r = await run("train", ["--data", join(dir, "nodata"), "--tracer", "ypar", "--out", dir]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^train: Cannot write to ${dir}: train \\(pid ${holder.pid} on .*\\) is writing there`,
+      ),
+    );
+  } finally {
+    holder.kill("SIGTERM");
+    await holder.status;
+    await holder.stdout.cancel().catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});

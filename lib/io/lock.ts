@@ -78,6 +78,25 @@ function sameHolder(a: LockHolder | null, b: LockHolder | null): boolean {
 }
 
 /**
+ * Throw a {@linkcode FolderLockedError} naming the holder when a running
+ * process holds `dir`'s lock; create nothing. For a task that reads its
+ * inputs before it claims its folder: a second writer still stops at once.
+ */
+export function assertNotLocked(dir: string): void {
+  const path = join(dir, LOCK_FILE);
+  const other = readHolder(path);
+  if (other && (other.host !== Deno.hostname() || processAlive(other.pid))) {
+    throw new FolderLockedError(
+      `Cannot write to ${dir}: ${describeHolder(other)} is writing there. ` +
+        `Wait for it to finish or stop it${
+          other.host === Deno.hostname() ? ` (kill ${other.pid})` : ""
+        }; remove ${path} only if that process is gone`,
+      other,
+    );
+  }
+}
+
+/**
  * Lock `dir` (which must exist) for `task`. Throws a
  * {@linkcode FolderLockedError} naming the holder when another running
  * process writes there; takes over the lock of a dead process on this host,

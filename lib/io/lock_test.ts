@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  assertNotLocked,
   checkWritableFile,
   checkWritableFolder,
   claimOutputFolder,
@@ -167,6 +168,25 @@ Deno.test("checkWritableFolder() and checkWritableFile() refuse a file as folder
     );
     await checkWritableFile(join(dir, "p.csv"));
     assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["f.txt"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("assertNotLocked() names a running holder and passes a free or stale folder, creating nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assertNotLocked(join(dir, "none"));
+    const lock = lockFolder(dir, "train");
+    assert.throws(() => assertNotLocked(dir), /train \(pid \d+ on .*\) is writing there/);
+    lock.release();
+    const pid = await deadPid();
+    await Deno.writeTextFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid, host: Deno.hostname(), task: "train", startedAt: "x" }),
+    );
+    assertNotLocked(dir);
+    await assert.rejects(Deno.stat(join(dir, "none")), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
