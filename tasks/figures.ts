@@ -424,7 +424,7 @@ if (import.meta.main) {
       NETWORKS.map((n) => pathExists(join(values.runs, n, "history.csv"))),
     ).then((a) => a.some(Boolean));
     if (!hasRun) {
-      const needRuns = ["fig04", "fig05", "fig06", "fig07", "table2", "calibration"];
+      const needRuns = ["fig04", "fig05", "fig06", "fig06b", "fig07", "table2", "calibration"];
       const only = values.only?.split(",").map((s) => s.trim());
       if (!only || only.some((id) => needRuns.includes(id))) {
         throw new Error(
