@@ -36,6 +36,8 @@ function read(c: Case): boolean {
   return rows.every((r, i) => r.image === i);
 }
 
+self.postMessage("ready");
+
 self.onmessage = (e: MessageEvent<Case>) => {
   let out: Outcome;
   try {

@@ -92,6 +92,18 @@ function mutate(base: Uint8Array, rng: Rng, headerBytes: number): Uint8Array {
   return out;
 }
 
+/** A fresh worker, once it has loaded (module loading is not timed: a loaded machine is slow). */
+function startWorker(url: string): Promise<Worker> {
+  const w = new Worker(url, { type: "module" });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the fuzz worker did not start")), 300_000);
+    w.onmessage = () => {
+      clearTimeout(timer);
+      resolve(w);
+    };
+  });
+}
+
 function runCase(worker: Worker, c: Case): Promise<Outcome | "timeout"> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve("timeout"), CASE_TIMEOUT_MS);
@@ -110,7 +122,7 @@ Deno.test("fuzzed .npy, FITS and CSV files read correctly or fail with the toolk
     csv: { bytes: csvFile(), header: 120 },
   };
   const url = new URL("./_fuzz_readers_worker.ts", import.meta.url).href;
-  let worker = new Worker(url, { type: "module" });
+  let worker = await startWorker(url);
   const failures: string[] = [];
   const counts: Record<string, number> = {};
   const t0 = performance.now();
@@ -126,7 +138,7 @@ Deno.test("fuzzed .npy, FITS and CSV files read correctly or fail with the toolk
         if (r === "timeout") {
           failures.push(`${source}: no answer within ${CASE_TIMEOUT_MS} ms (hangs)`);
           worker.terminate();
-          worker = new Worker(url, { type: "module" });
+          worker = await startWorker(url);
           continue;
         }
         const what = r.ok ? "read" : "refused";
