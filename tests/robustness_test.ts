@@ -164,21 +164,56 @@ Deno.test("SIGTERM to `deno task simulate` stops its `deno run` child too", asyn
   }
 });
 
-Deno.test("a task whose parent is killed outright (SIGKILL) stops within a second", async () => {
+Deno.test("a task whose Deno parent is killed outright (SIGKILL) stops within a second", async () => {
   const dir = await Deno.makeTempDir({ prefix: "orphan_" });
   try {
     const out = join(dir, "data");
-    // sh stays the task's parent (the "; true" keeps it from exec'ing the task).
-    const script = `"${Deno.execPath()}" run -A "${join(ROOT, "tasks/simulate.ts")}" ` +
-      `--out "${out}" --clusters 600 --workers 0 --quiet; true`;
-    const parent = new Deno.Command("sh", { args: ["-c", script], stdout: "null", stderr: "null" })
-      .spawn();
+    // The parent is a Deno process that starts the task, as reproduce does.
+    const args = ["run", "-A", join(ROOT, "tasks/simulate.ts"), "--out", out, "--clusters", "600"];
+    const code = `new Deno.Command(Deno.execPath(), { args: ${
+      JSON.stringify([...args, "--workers", "0", "--quiet"])
+    }, stdout: "null", stderr: "null" }).spawn(); setTimeout(() => {}, 600000);`;
+    const parent = new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
     const child = await lockHolder(out);
     parent.kill("SIGKILL");
     await parent.status;
     const t0 = Date.now();
     assert.ok(await gone(child, 5_000), `simulate (pid ${child}) ran on without its parent`);
     assert.ok(Date.now() - t0 < 3_000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a task started in the background by a shell that exits keeps running to the end", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "nohup_" });
+  try {
+    const out = join(dir, "data");
+    // The shell exits while the task runs (a task of ~2 s, a shell that waits 0.7 s).
+    const script = `"${Deno.execPath()}" run -A "${join(ROOT, "tasks/simulate.ts")}" ` +
+      `--out "${out}" --clusters 40 --workers 0 --quiet >/dev/null 2>&1 & sleep 0.7`;
+    const sh = await new Deno.Command("sh", { args: ["-c", script] }).output();
+    assert.equal(sh.code, 0);
+    const t0 = Date.now();
+    while (Date.now() - t0 < 60_000) {
+      if (await Deno.stat(join(out, "manifest.json")).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(
+      (await Deno.stat(join(out, "manifest.json"))).isFile,
+      "the orphaned task was stopped",
+    );
+    // Its lock goes when it exits.
+    const t1 = Date.now();
+    while (Date.now() - t1 < 10_000) {
+      if (!(await Deno.stat(join(out, ".lock")).then(() => true, () => false))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await assert.rejects(Deno.stat(join(out, ".lock")), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
