@@ -261,8 +261,11 @@ if (import.meta.main) {
       resume: !values.fresh,
       backendLabel,
     });
-    // What the network was trained on, for predict's checks of new images.
-    await writeInputSummary(values.out, values.data, result.scaling);
+    // What the network was trained on, for predict's checks of new images. The run is
+    // saved already: a failure here costs the summary (predict then makes it), not the run.
+    await writeInputSummary(values.out, values.data, result.scaling).catch((e) =>
+      console.error(`train: could not write the input summary: ${(e as Error).message}`)
+    );
     folder.release();
     if (result.startEpoch > 1) {
       console.error(`train: resumed from the checkpoint at epoch ${result.startEpoch - 1}`);
