@@ -39,6 +39,8 @@ if (import.meta.main) {
     }
     return v;
   };
+  const raDeg = angle("ra", values.ra, 0, 360);
+  const decDeg = angle("dec", values.dec, -90, 90);
   let folder: OutputFolder | undefined;
   try {
     if (!(await Deno.stat(data).then((i) => i.isDirectory, () => false))) {
@@ -48,8 +50,8 @@ if (import.meta.main) {
     const files = await exportDatasetFits(data, {
       out,
       tracers: values.tracer ? [values.tracer] : undefined,
-      raDeg: angle("ra", values.ra, 0, 360),
-      decDeg: angle("dec", values.dec, -90, 90),
+      raDeg,
+      decDeg,
       silent: values.quiet,
     });
     folder.release();

@@ -58,6 +58,22 @@ if (import.meta.main) {
       fail(`--min-m200 must be a mass in Msun >= 0 (e.g. 1e13), got "${values["min-m200"]}"`);
     }
   }
+  // Every argument is checked before the output folder is made.
+  const options = {
+    snapshot,
+    groups,
+    format,
+    out,
+    minM200Msun,
+    clusters: int("clusters", values.clusters),
+    seed: int("seed", values.seed, 0),
+    noise: values.noise,
+    los: !values["no-los"],
+    chunkRows: int("chunk-rows", values["chunk-rows"]),
+    clustersPerPass: int("per-pass", values["per-pass"]),
+    dropNonFinite: values["drop-nonfinite"],
+    silent: values.quiet,
+  };
   let folder: OutputFolder | undefined;
   try {
     for (const [flag, path] of [["--snapshot", snapshot], ["--groups", groups]]) {
@@ -66,21 +82,7 @@ if (import.meta.main) {
       }
     }
     folder = await claimOutputFolder(out, "import");
-    const r = await importSnapshot({
-      snapshot,
-      groups,
-      format,
-      out,
-      minM200Msun,
-      clusters: int("clusters", values.clusters),
-      seed: int("seed", values.seed, 0),
-      noise: values.noise,
-      los: !values["no-los"],
-      chunkRows: int("chunk-rows", values["chunk-rows"]),
-      clustersPerPass: int("per-pass", values["per-pass"]),
-      dropNonFinite: values["drop-nonfinite"],
-      silent: values.quiet,
-    });
+    const r = await importSnapshot(options);
     folder.release();
     console.log(
       `Wrote ${r.images} images of ${r.clusters} groups to ${r.out} in ${
