@@ -148,3 +148,41 @@ Deno.test("importSnapshot({ dropNonFinite }) leaves out the bad group and partic
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task import: a NaN group centre exits 1 leaving no folder; --drop-nonfinite imports and logs the count", async () => {
+  const dir = await mutatedTng([
+    { file: "fof_subhalo_tab_099.0.hdf5", dataset: "Group/GroupPos", row: 1, values: [NaN, 1, 2] },
+  ]);
+  try {
+    const task = (extra: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("../../tasks/import.ts", import.meta.url).pathname,
+          ...["--snapshot", join(dir, "tng/snap_099.0.hdf5")],
+          ...["--groups", join(dir, "tng/fof_subhalo_tab_099.0.hdf5")],
+          ...["--format", "tng", "--out", join(dir, "out"), "--quiet", ...extra],
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const refused = await task([]);
+    const err = new TextDecoder().decode(refused.stderr);
+    assert.equal(refused.code, 1, err);
+    assert.match(err, /^import: Cannot import: .*group 1 has Group\/GroupPos \[NaN, /);
+    await assert.rejects(Deno.stat(join(dir, "out")), Deno.errors.NotFound);
+
+    const dropped = await task(["--drop-nonfinite"]);
+    const log = new TextDecoder().decode(dropped.stderr);
+    assert.equal(dropped.code, 0, log);
+    assert.match(
+      log,
+      /import: left out for non-finite values \(--drop-nonfinite\): 1 group\(s\), 0 particle/,
+    );
+    const m = JSON.parse(await Deno.readTextFile(join(dir, "out", "manifest.json")));
+    assert.equal(m.source.dropped.groups, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
