@@ -104,7 +104,9 @@ Deno.test("simulate killed with SIGKILL mid-write: the re-run removes its .parti
     );
     assert.match(
       again.stderr,
-      new RegExp(`simulate: removed \\d+ temporary file\\(s\\) that killed runs left in ${out}: `),
+      new RegExp(
+        `simulate: removed \\d+ temporary file\\(s\\) \\(\\d+\\.\\d MB\\) that killed runs left in ${out}: `,
+      ),
     );
     const fresh = join(dir, "fresh");
     const clean = await run("simulate", args(fresh));

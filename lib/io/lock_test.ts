@@ -114,7 +114,8 @@ Deno.test("removeStalePartials() removes the temporary files of dead processes o
     ];
     for (const n of names) await Deno.writeTextFile(join(dir, n), "x");
     const removed = await removeStalePartials(dir);
-    assert.deepEqual(removed.map((p) => p.slice(dir.length + 1)).sort(), [names[1], names[0]]);
+    assert.deepEqual(removed.map((f) => f.path.slice(dir.length + 1)).sort(), [names[1], names[0]]);
+    assert.deepEqual(removed.map((f) => f.bytes), [1, 1]);
     const left = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
     assert.deepEqual(left, [names[2], names[3], names[4]].sort());
   } finally {

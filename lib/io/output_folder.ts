@@ -23,7 +23,7 @@ export interface OutputFolder {
   /** The folder's lock. */
   lock: FolderLock;
   /** Stale temporary files removed when claiming. */
-  removedStale: string[];
+  removedStale: StaleFile[];
   /** Keep what was written; drop the lock. */
   release(): void;
   /** After a failure: remove what this process created (the folder if it made it); drop the lock. */
@@ -108,13 +108,19 @@ export async function checkWritableFile(path: string, flag = "--out"): Promise<v
 
 const STALE_PATTERNS = [/\.partial-(\d+)$/, /\.(\d+)\.\d+\.tmp$/];
 
+/** A temporary file removed by {@linkcode removeStalePartials}. */
+export interface StaleFile {
+  path: string;
+  bytes: number;
+}
+
 /**
  * Remove the temporary files in `dir` that processes no longer running left
  * (`<name>.partial-<pid>` of simulate and import, `<name>.<pid>.<n>.tmp` of
- * atomic writes). Returns the removed paths.
+ * atomic writes). Returns the removed files and their sizes.
  */
-export async function removeStalePartials(dir: string): Promise<string[]> {
-  const removed: string[] = [];
+export async function removeStalePartials(dir: string): Promise<StaleFile[]> {
+  const removed: StaleFile[] = [];
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -129,7 +135,8 @@ export async function removeStalePartials(dir: string): Promise<string[]> {
       const pid = Number(m[1]);
       if (pid !== Deno.pid && !processAlive(pid)) {
         const path = join(dir, e.name);
-        await Deno.remove(path).then(() => removed.push(path), () => {});
+        const size = (await Deno.stat(path).catch(() => null))?.size ?? 0;
+        await Deno.remove(path).then(() => removed.push({ path, bytes: size }), () => {});
       }
       break;
     }
@@ -168,9 +175,12 @@ export async function claimOutputFolder(
   }
   const removedStale = await removeStalePartials(dir);
   if (removedStale.length > 0) {
+    const mb = removedStale.reduce((a, f) => a + f.bytes, 0) / 1e6;
     log(
-      `${task}: removed ${removedStale.length} temporary file(s) that killed runs left in ${dir}: ` +
-        removedStale.map((p) => p.slice(p.lastIndexOf("/") + 1)).join(", "),
+      `${task}: removed ${removedStale.length} temporary file(s) (${
+        mb.toFixed(1)
+      } MB) that killed runs left in ${dir}: ` +
+        removedStale.map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)).join(", "),
     );
   }
   return {
