@@ -1,20 +1,22 @@
 /**
  * `deno task simulate --profile smoke|quick|paper --out DIR [--clusters N]
- * [--seed S] [--no-los] [--noise paper|planck|none] [--workers W]`
+ * [--seed S] [--no-los] [--noise paper|planck|none] [--workers W] [--shard i/N]`
  *
  * Writes the mock dataset (catalog.csv, images_*.npy, galaxies.csv,
- * manifest.json) into DIR. See lib/dataset/simulate.ts.
+ * manifest.json) into DIR, or with `--shard i/N` the i-th of N blocks of its
+ * clusters for `deno task merge`. See lib/dataset/simulate.ts and shard.ts.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { formatDuration } from "../lib/io/mod.ts";
-import { simulateDataset, type SimulateOptions } from "../lib/dataset/mod.ts";
+import { parseShard, simulateDataset, type SimulateOptions } from "../lib/dataset/mod.ts";
+import { codeHash } from "../lib/pipeline/files.ts";
 import { parseNoiseScale } from "../lib/types/mod.ts";
 
 const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper] [--clusters N]
                           [--seed S] [--no-los] [--noise paper|planck|none] [--workers W]
-                          [--star-noise X] [--noise-scale T=F,...] [--quiet]
+                          [--star-noise X] [--noise-scale T=F,...] [--shard i/N] [--quiet]
 
   --out DIR        output directory (created; files replaced atomically)
   --profile P      smoke (60 clusters), quick or paper (full catalogue, ~2000). Default smoke.
@@ -26,6 +28,8 @@ const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper]
   --star-noise X   star noise rms per pixel [Msun/Mpc^2] (Table 1: 2.14e11)
   --noise-scale L  factors on tracers' noise rms, e.g. fxs=0,fxb=0 (X-ray noiseless, beams
                    kept; the noise ablation of one tracer's Table 2 row)
+  --shard i/N      write only shard i (0..N-1) of N of the clusters into --out; join the N
+                   shard directories with \`deno task merge --out DIR SHARD_DIR...\`
   --quiet          no progress bar`;
 
 function parseInteger(name: string, v: string | undefined): number | undefined {
@@ -52,6 +56,7 @@ export async function main(args: string[]): Promise<number> {
         workers: { type: "string" },
         "star-noise": { type: "string" },
         "noise-scale": { type: "string" },
+        shard: { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -92,11 +97,17 @@ export async function main(args: string[]): Promise<number> {
       opts.noiseScale = parseNoiseScale(values["noise-scale"]);
     }
     if (values["no-los"]) opts.los = false;
+    if (values.shard !== undefined) {
+      const shard = parseShard(values.shard);
+      // Shards made by different code must not be merged: record the code's hash.
+      const code = await codeHash(new URL("./simulate.ts", import.meta.url).pathname);
+      opts.shard = { ...shard, code };
+    }
     const r = await simulateDataset(opts);
     console.log(
-      `Wrote ${r.images} images of ${r.clusters} clusters to ${r.out} in ${
-        formatDuration(r.seconds)
-      }`,
+      `Wrote ${r.images} images of ${r.clusters} clusters${
+        opts.shard ? ` (shard ${values.shard})` : ""
+      } to ${r.out} in ${formatDuration(r.seconds)}`,
     );
     return 0;
   } catch (e) {
