@@ -20,4 +20,5 @@ export * from "./simulate.ts";
 export * from "./load_dataset.ts";
 export * from "./shard.ts";
 export * from "./merge.ts";
+export * from "./folds.ts";
 export * from "./testing.ts";
