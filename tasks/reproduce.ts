@@ -1,7 +1,9 @@
 /**
  * `deno task reproduce --profile smoke|quick|paper [--out DIR] [--backend B]
- * [--workers 1|2] [--force] [--dry-run] [--only STEP,...]`: the whole
- * reproduction, skipping steps whose outputs are up to date.
+ * [--workers 1|2] [--force] [--dry-run] [--only STEP,...] [--shards N]
+ * [--executor local|slurm]`: the whole reproduction, skipping steps whose
+ * outputs are up to date; with `--executor slurm` the same steps are
+ * submitted to SLURM (tasks/_reproduce_slurm.ts, lib/pipeline/slurm.ts).
  *
  * @module
  */
@@ -10,6 +12,7 @@ import {
   formatStepTable,
   readGallerySummary,
   readTable2Comparison,
+  repositoryRoot,
   reproduce,
   type ReproduceResult,
   StepFailedError,
@@ -17,6 +20,7 @@ import {
 import type { BackendName } from "../lib/backend/mod.ts";
 import { type NoiseSetting, parseNoise, parseProfile } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
+import { runSlurmExecutor, SLURM_FLAGS, SLURM_USAGE } from "./_reproduce_slurm.ts";
 
 const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
 
@@ -29,12 +33,18 @@ const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
   --noise N       paper|planck|none image noise (default paper)
   --noise-scale L factors on tracers' noise rms, e.g. fxs=0,fxb=0 (noise ablation)
   --no-los        no line-of-sight structure (the paper's ablation)
+  --seed S        dataset seed instead of the profile's
+  --shards N      generate the dataset in N shards (simulate-shard-<i> steps), merged into
+                  the same bytes as one simulate
+  --executor E    local (default: steps run here, one after another) or slurm (sbatch)
+  --step NAME     run exactly this step, not what it needs (what a SLURM job runs)
   --force         re-run every step even when up to date
   --dry-run       only say which steps would run and why
   --only S,...    run only these steps and what they need
                   (simulate, train-star, train-fxs, train-fxb, train-ypar, train-multi,
                    evaluate, interpret, figures)
-  -h, --help      this text`;
+  -h, --help      this text
+${SLURM_USAGE}`;
 
 function fail(message: string): never {
   console.error(`reproduce: ${message}\n\n${USAGE}`);
@@ -69,12 +79,22 @@ if (import.meta.main) {
     force: { type: "boolean", default: false },
     "dry-run": { type: "boolean", default: false },
     only: { type: "string" },
+    seed: { type: "string" },
+    shards: { type: "string" },
+    executor: { type: "string", default: "local" },
+    step: { type: "string" },
+    ...SLURM_FLAGS,
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.profile === undefined) fail("--profile is required");
   let workers: number | undefined;
   const clusters = int("clusters", values.clusters);
   const epochs = int("epochs", values.epochs);
+  const shards = int("shards", values.shards);
+  const seed = int("seed", values.seed, 0);
+  if (values.executor !== "local" && values.executor !== "slurm") {
+    fail(`Unknown --executor "${values.executor}": use local (the default) or slurm`);
+  }
   try {
     parseProfile(values.profile);
     if (values.noise !== undefined) parseNoise(values.noise);
@@ -91,8 +111,30 @@ if (import.meta.main) {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(sig, () => controller.abort());
   }
+  const plan = {
+    profile: values.profile,
+    outDir: values.out,
+    backend: values.backend as BackendName | undefined,
+    workers,
+    clusters,
+    epochs,
+    seed,
+    shards,
+    noise: values.noise as NoiseSetting | undefined,
+    los: values["no-los"] ? false : undefined,
+  };
+  if (values.executor === "slurm") {
+    if (values.step !== undefined) fail("--step runs one step here: use it without --executor");
+    Deno.exit(
+      await runSlurmExecutor(
+        { ...plan, dryRun: values["dry-run"], root: repositoryRoot() },
+        values,
+      ),
+    );
+  }
   try {
     const result = await reproduce({
+      ...plan,
       profile: values.profile,
       outDir: values.out,
       backend: values.backend as BackendName | undefined,
@@ -104,7 +146,10 @@ if (import.meta.main) {
       los: values["no-los"] ? false : undefined,
       force: values.force,
       dryRun: values["dry-run"],
-      targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+      targets: values.step !== undefined
+        ? [values.step]
+        : values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+      exactTargets: values.step !== undefined,
       signal: controller.signal,
     });
     await printSummary(result);

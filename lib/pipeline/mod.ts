@@ -21,3 +21,4 @@ export * from "./files.ts";
 export * from "./reproduce.ts";
 export * from "./summary.ts";
 export * from "./teaching_run.ts";
+export * from "./slurm.ts";

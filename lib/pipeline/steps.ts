@@ -24,7 +24,14 @@ import {
 } from "../types/mod.ts";
 
 /** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
-export type TaskName = "simulate" | "train" | "evaluate" | "realism" | "interpret" | "figures";
+export type TaskName =
+  | "simulate"
+  | "merge"
+  | "train"
+  | "evaluate"
+  | "realism"
+  | "interpret"
+  | "figures";
 
 /** One step of the pipeline. */
 export interface Step {
@@ -75,6 +82,12 @@ export interface PlanOptions {
   noiseScale?: string;
   /** Line-of-sight structure (default: the profile's, on). Recorded in the stamps. */
   los?: boolean;
+  /**
+   * Generate the dataset in this many shards (`simulate-shard-<i>` steps, then
+   * `simulate` merges them; the dataset is byte-identical to one process's).
+   * Default 1: one `simulate` step.
+   */
+  shards?: number;
 }
 
 const BACKENDS: readonly BackendName[] = ["auto", "webgpu", "wasm", "cpu"];
@@ -87,6 +100,7 @@ export const LAYOUT = {
   figures: "figures",
   realism: "realism",
   stamps: ".stamps",
+  shards: "data-shards",
 } as const;
 
 /** Files of a dataset directory (shared data contract). */
@@ -174,6 +188,7 @@ export function planSteps(options: PlanOptions): Step[] {
   }
   positiveInteger("epochs", options.epochs);
   positiveInteger("clusters", options.clusters);
+  positiveInteger("shards", options.shards);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) {
     throw new RangeError(
       `Cannot plan the reproduction: seed must be an integer, got ${options.seed}`,
@@ -211,6 +226,7 @@ export function planSteps(options: PlanOptions): Step[] {
     outputs: datasetFiles().map((f) => join(data, f)),
     dependsOn: [],
   };
+  const shardSteps = shardedSimulate(simulate, options.shards ?? 1, abs);
 
   const train: Step[] = NETWORKS.map((net: NetworkKind) => {
     const args = [
@@ -344,7 +360,38 @@ export function planSteps(options: PlanOptions): Step[] {
     dependsOn: ["simulate", ...train.map((s) => s.name), "evaluate", "realism", "interpret"],
   };
 
-  return [simulate, ...train, evaluate, realismStep, interpretStep, figuresStep];
+  return [...shardSteps, simulate, ...train, evaluate, realismStep, interpretStep, figuresStep];
+}
+
+/**
+ * With `shards` > 1, turn `simulate` into `simulate-shard-<i>` steps (each
+ * `simulate --shard i/N` into `data-shards/<i>`) and make `simulate` itself
+ * the `merge` of them, in place; returns the shard steps (none for 1 shard).
+ */
+function shardedSimulate(simulate: Step, shards: number, abs: (rel: string) => string): Step[] {
+  if (shards <= 1) return [];
+  const dirs = Array.from({ length: shards }, (_, i) => join(LAYOUT.shards, String(i)));
+  const outAt = simulate.args.indexOf("--out");
+  const steps = dirs.map((dir, i): Step => {
+    const args = [...simulate.args];
+    args[outAt + 1] = abs(dir);
+    args.push("--shard", `${i}/${shards}`);
+    return {
+      name: `simulate-shard-${i}`,
+      task: "simulate",
+      args,
+      settings: { ...simulate.settings, shard: [i, shards] },
+      inputs: [],
+      outputs: datasetFiles().map((f) => join(dir, f)),
+      dependsOn: [],
+    };
+  });
+  simulate.task = "merge";
+  simulate.args = ["--out", abs(LAYOUT.data), ...dirs.map(abs)];
+  simulate.settings = { ...simulate.settings, shards };
+  simulate.inputs = steps.flatMap((s) => s.outputs);
+  simulate.dependsOn = steps.map((s) => s.name);
+  return steps;
 }
 
 /**
