@@ -127,7 +127,12 @@ if (import.meta.main) {
     if (values.step !== undefined) fail("--step runs one step here: use it without --executor");
     Deno.exit(
       await runSlurmExecutor(
-        { ...plan, dryRun: values["dry-run"], root: repositoryRoot() },
+        {
+          ...plan,
+          dryRun: values["dry-run"],
+          root: repositoryRoot(),
+          targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+        },
         values,
       ),
     );

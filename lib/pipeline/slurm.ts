@@ -306,25 +306,43 @@ export class SlurmError extends Error {
   }
 }
 
-/** The ids of `ids` still known to the queue (pending or running). */
-export async function jobsInQueue(ids: string[], run: CommandRunner = runCommand) {
-  if (ids.length === 0) return [];
-  const r = await run("squeue", ["-h", "-o", "%i %T", "-j", ids.join(",")]);
+/**
+ * Which of the job ids `ids` are still queued: `live` (pending or running)
+ * and `stuck` (pending with reason DependencyNeverSatisfied: a job they wait
+ * on failed, and the site does not cancel such jobs by itself).
+ */
+export async function queueState(
+  ids: string[],
+  run: CommandRunner = runCommand,
+): Promise<{ live: string[]; stuck: string[] }> {
+  if (ids.length === 0) return { live: [], stuck: [] };
+  const r = await run("squeue", ["-h", "-o", "%i %T %r", "-j", ids.join(",")]);
   if (r.code !== 0) {
     // squeue fails for job ids it no longer knows: none of them is queued.
-    if (/Invalid job id/i.test(r.stderr)) return [];
+    if (/Invalid job id/i.test(r.stderr)) return { live: [], stuck: [] };
     throw new SlurmError(`squeue failed (${r.stderr.trim()}); is SLURM up? (sinfo)`);
   }
   const live = new Set<string>();
+  const stuck = new Set<string>();
   for (const line of r.stdout.split("\n")) {
-    const [id, state] = line.trim().split(/\s+/);
+    const [id, state, reason] = line.trim().split(/\s+/);
     if (!id) continue;
     if (/^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED)$/.test(state)) {
       continue;
     }
-    live.add(id.replace(/_.*$/, ""));
+    const job = id.replace(/_.*$/, "");
+    if (state === "PENDING" && reason === "DependencyNeverSatisfied") stuck.add(job);
+    else live.add(job);
   }
-  return ids.filter((id) => live.has(id));
+  return {
+    live: ids.filter((id) => live.has(id)),
+    stuck: ids.filter((id) => stuck.has(id) && !live.has(id)),
+  };
+}
+
+/** The ids of `ids` still pending or running (not those that can never run). */
+export async function jobsInQueue(ids: string[], run: CommandRunner = runCommand) {
+  return (await queueState(ids, run)).live;
 }
 
 const SBATCH_MISSING = "Cannot submit to SLURM: sbatch is not on PATH. Run this on the " +
@@ -563,8 +581,15 @@ export async function waitForSlurmPlan(
   const t0 = performance.now();
   const poll = options.pollMs ?? 2000;
   let last = "";
+  const run = options.run ?? runCommand;
   while (true) {
-    const s = await slurmPlanStatus(outDir, options.run);
+    const s = await slurmPlanStatus(outDir, run);
+    const { stuck } = await queueState(s.plan.jobs.map((j) => j.id), run);
+    if (stuck.length > 0) {
+      // A job they depend on failed: they can never run, and this site keeps them pending.
+      await run("scancel", stuck);
+      options.log?.(`slurm: cancelled jobs ${stuck.join(", ")}: a job they need failed`);
+    }
     const done = s.steps.filter((x) => x.state === "done").length;
     const msg = `slurm: ${done}/${s.steps.length} steps done, ${s.queued.length} jobs queued`;
     if (msg !== last) options.log?.(msg);

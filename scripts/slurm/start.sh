@@ -48,6 +48,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 SchedulerParameters=kill_invalid_depend
+DependencyParameters=kill_invalid_depend
 MinJobAge=600
 StateSaveLocation=/var/spool/slurmctld
 SlurmdSpoolDir=/var/spool/slurmd
