@@ -82,6 +82,8 @@ function planArgs(o: ReproduceOptions, outDir: string): string[] {
   if (o.noise !== undefined) a.push("--noise", o.noise);
   if (o.los === false) a.push("--no-los");
   if (o.shards !== undefined && o.shards > 1) a.push("--shards", String(o.shards));
+  if (o.folds !== undefined && o.folds > 1) a.push("--folds", String(o.folds));
+  if (o.members !== undefined && o.members > 1) a.push("--members", String(o.members));
   return a;
 }
 

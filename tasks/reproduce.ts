@@ -36,6 +36,9 @@ const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
   --seed S        dataset seed instead of the profile's
   --shards N      generate the dataset in N shards (simulate-shard-<i> steps), merged into
                   the same bytes as one simulate
+  --folds K       also train every network on K folds by cluster (K >= 3) and write Table 2
+                  with the spread over folds (runs/table2_sets.md)
+  --members M     deep ensembles of M members (seeds: the profile's + j) per fold
   --executor E    local (default: steps run here, one after another) or slurm (sbatch)
   --step NAME     run exactly this step, not what it needs (what a SLURM job runs)
   --force         re-run every step even when up to date
@@ -81,6 +84,8 @@ if (import.meta.main) {
     only: { type: "string" },
     seed: { type: "string" },
     shards: { type: "string" },
+    folds: { type: "string" },
+    members: { type: "string" },
     executor: { type: "string", default: "local" },
     step: { type: "string" },
     ...SLURM_FLAGS,
@@ -91,6 +96,8 @@ if (import.meta.main) {
   const clusters = int("clusters", values.clusters);
   const epochs = int("epochs", values.epochs);
   const shards = int("shards", values.shards);
+  const folds = int("folds", values.folds);
+  const members = int("members", values.members);
   const seed = int("seed", values.seed, 0);
   if (values.executor !== "local" && values.executor !== "slurm") {
     fail(`Unknown --executor "${values.executor}": use local (the default) or slurm`);
@@ -120,6 +127,8 @@ if (import.meta.main) {
     epochs,
     seed,
     shards,
+    folds,
+    members,
     noise: values.noise as NoiseSetting | undefined,
     los: values["no-los"] ? false : undefined,
   };

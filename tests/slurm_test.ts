@@ -74,6 +74,17 @@ async function datasetHashes(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
+/** Cancel whatever jobs of the plan in `out` are left (a failed assertion must not leave jobs). */
+async function cancelPlan(out: string): Promise<void> {
+  try {
+    const plan = JSON.parse(await Deno.readTextFile(join(out, ".slurm", "plan.json")));
+    const ids = plan.jobs.map((j: { id: string }) => j.id);
+    if (ids.length > 0) await run("scancel", ids);
+  } catch {
+    // no plan: nothing to cancel
+  }
+}
+
 const reproduceArgs = (out: string, ...more: string[]) => [
   "run",
   "-A",
@@ -126,8 +137,18 @@ Deno.test({
         assert.ok(Date.now() - t0 < 300_000, "train-multi did not finish an epoch in 5 min");
         await new Promise((r) => setTimeout(r, 200));
       }
-      const rq = await run("scontrol", ["requeue", `${train.id}_${multi}`]);
+      const task = `${train.id}_${multi}`;
+      const rq = await run("scontrol", ["requeue", task]);
       assert.equal(rq.code, 0, rq.err);
+      // SLURM holds a requeued job for about 2 minutes (BeginTime); a test need not wait.
+      for (let i = 0; i < 20; i++) {
+        const q = await run("squeue", ["-h", "-o", "%T %r", "-j", task]);
+        if (/PENDING BeginTime/.test(q.out)) {
+          await run("scontrol", ["update", `JobId=${task}`, "StartTime=now"]);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
 
       const steps = await waitForSlurmPlan(A, { pollMs: 1000, timeoutS: 600 });
       const { table, error } = formatSlurmStatus(steps);
@@ -163,6 +184,7 @@ Deno.test({
       assert.equal(again.code, 0, again.err);
       assert.match(again.out, /up to date: nothing to submit/);
     } finally {
+      await cancelPlan(join(tmp, "slurm"));
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }
   },
@@ -206,6 +228,7 @@ Deno.test({
       assert.match(await Deno.readTextFile(logPath), /split is empty/);
       assert.match(sub.out, /evaluate\s+not-run/);
     } finally {
+      await cancelPlan(join(tmp, "fail"));
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }
   },

@@ -113,7 +113,7 @@ export function checkSlurmSettings(value: unknown, source = "SLURM settings"): S
     }
     const ok = type === "string[]"
       ? Array.isArray(v) && v.every((x) => typeof x === "string")
-      : typeof v === type;
+      : (typeof v as string) === type;
     if (!ok) throw new RangeError(`Invalid ${source}: "${k}" must be a ${type}, got ${v}`);
     if (type === "number" && !(Number.isInteger(v) && (v as number) >= 1)) {
       throw new RangeError(`Invalid ${source}: "${k}" must be an integer >= 1, got ${v}`);
@@ -149,6 +149,7 @@ export async function readSlurmConfig(outDir: string): Promise<SlurmSettings> {
 export function slurmJobOf(step: Step): string {
   if (step.name.startsWith("simulate-shard-")) return "shards";
   if (step.task === "train") return "train";
+  if (step.name === "evaluate-sets") return "evaluate-sets";
   return step.name;
 }
 
@@ -341,7 +342,10 @@ export async function queueState(
 }
 
 /** The ids of `ids` still pending or running (not those that can never run). */
-export async function jobsInQueue(ids: string[], run: CommandRunner = runCommand) {
+export async function jobsInQueue(
+  ids: string[],
+  run: CommandRunner = runCommand,
+): Promise<string[]> {
   return (await queueState(ids, run)).live;
 }
 

@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import type { BackendName } from "../backend/mod.ts";
 import { getProfile } from "../profiles/mod.ts";
+import { runSetDir } from "../evaluate/run_sets.ts";
 import {
   type NetworkKind,
   NETWORKS,
@@ -88,6 +89,18 @@ export interface PlanOptions {
    * Default 1: one `simulate` step.
    */
   shards?: number;
+  /**
+   * K-fold cross-validation by cluster (K >= 3): train every network on each
+   * fold too (`train-<net>-f<k>-m<j>` steps into `runs/folds/`), and add an
+   * `evaluate-sets` step (Table 2 with the spread over folds). Default 1: none.
+   */
+  folds?: number;
+  /**
+   * Deep-ensemble members per fold (seeds: the profile's + j). With K = 1 the
+   * plain runs are member 0 and `train-<net>-m<j>` steps train the others.
+   * Default 1.
+   */
+  members?: number;
 }
 
 const BACKENDS: readonly BackendName[] = ["auto", "webgpu", "wasm", "cpu"];
@@ -189,6 +202,14 @@ export function planSteps(options: PlanOptions): Step[] {
   positiveInteger("epochs", options.epochs);
   positiveInteger("clusters", options.clusters);
   positiveInteger("shards", options.shards);
+  positiveInteger("members", options.members);
+  positiveInteger("folds", options.folds);
+  if (options.folds !== undefined && options.folds === 2) {
+    throw new RangeError(
+      "Cannot plan the reproduction: K-fold needs folds >= 3 (a test, a validation and a " +
+        "training fold), got 2",
+    );
+  }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) {
     throw new RangeError(
       `Cannot plan the reproduction: seed must be an integer, got ${options.seed}`,
@@ -360,7 +381,85 @@ export function planSteps(options: PlanOptions): Step[] {
     dependsOn: ["simulate", ...train.map((s) => s.name), "evaluate", "realism", "interpret"],
   };
 
-  return [...shardSteps, simulate, ...train, evaluate, realismStep, interpretStep, figuresStep];
+  const sets = runSetSteps(
+    train,
+    profile.train.seed,
+    options.folds ?? 1,
+    options.members ?? 1,
+    abs,
+  );
+  return [
+    ...shardSteps,
+    simulate,
+    ...train,
+    ...sets,
+    evaluate,
+    realismStep,
+    interpretStep,
+    figuresStep,
+  ];
+}
+
+/**
+ * The extra training steps of K-fold cross-validation and deep ensembles
+ * (`runSetDir` layout) and their `evaluate-sets` step; none for K = M = 1.
+ */
+function runSetSteps(
+  train: Step[],
+  baseSeed: number,
+  folds: number,
+  members: number,
+  abs: (rel: string) => string,
+): Step[] {
+  if (folds <= 1 && members <= 1) return [];
+  const foldList = folds > 1 ? Array.from({ length: folds }, (_, k) => k) : [null];
+  const extra: Step[] = [];
+  for (const base of train) {
+    const net = base.settings.tracer as string;
+    const outAt = base.args.indexOf("--out");
+    for (const k of foldList) {
+      for (let j = 0; j < members; j++) {
+        if (k === null && j === 0) continue; // the plain run
+        const dir = join(LAYOUT.runs, runSetDir(net, k, j));
+        const args = [...base.args];
+        args[outAt + 1] = abs(dir);
+        if (k !== null) args.push("--fold", `${k}/${folds}`);
+        if (j > 0) args.push("--seed", String(baseSeed + j));
+        extra.push({
+          ...base,
+          name: `${base.name}${k === null ? "" : `-f${k}`}-m${j}`,
+          args,
+          settings: { ...base.settings, fold: k === null ? null : [k, folds], member: j },
+          outputs: RUN_FILES.map((f) => join(dir, f)),
+        });
+      }
+    }
+  }
+  const preds = [...train, ...extra]
+    .filter((s) => folds <= 1 || extra.includes(s))
+    .map((s) => s.outputs.find((o) => o.endsWith("predictions.csv"))!);
+  const data = LAYOUT.data;
+  const evaluateSets: Step = {
+    name: "evaluate-sets",
+    task: "evaluate",
+    args: [
+      "--runs",
+      abs(LAYOUT.runs),
+      "--data",
+      abs(data),
+      "--folds",
+      String(folds),
+      "--members",
+      String(members),
+    ],
+    settings: { folds, members },
+    inputs: [...preds, join(data, "catalog.csv"), join(data, "manifest.json")],
+    outputs: ["table2_sets.json", "table2_sets.md"].map((f) => join(LAYOUT.runs, f)),
+    dependsOn: [...train, ...extra].filter((s) => folds <= 1 || extra.includes(s)).map((s) =>
+      s.name
+    ),
+  };
+  return [...extra, evaluateSets];
 }
 
 /**

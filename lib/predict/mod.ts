@@ -32,3 +32,4 @@ export * from "./confidence_belt.ts";
 export * from "./calibrate.ts";
 export * from "./predict.ts";
 export * from "./coverage_runs.ts";
+export * from "./run_sets.ts";
