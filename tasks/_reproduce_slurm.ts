@@ -80,6 +80,7 @@ function planArgs(o: ReproduceOptions, outDir: string): string[] {
   if (o.epochs !== undefined) a.push("--epochs", String(o.epochs));
   if (o.seed !== undefined) a.push("--seed", String(o.seed));
   if (o.noise !== undefined) a.push("--noise", o.noise);
+  if (o.noiseScale !== undefined) a.push("--noise-scale", o.noiseScale);
   if (o.los === false) a.push("--no-los");
   if (o.shards !== undefined && o.shards > 1) a.push("--shards", String(o.shards));
   if (o.folds !== undefined && o.folds > 1) a.push("--folds", String(o.folds));

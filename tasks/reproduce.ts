@@ -130,6 +130,7 @@ if (import.meta.main) {
     folds,
     members,
     noise: values.noise as NoiseSetting | undefined,
+    noiseScale: values["noise-scale"],
     los: values["no-los"] ? false : undefined,
   };
   if (values.executor === "slurm") {
@@ -149,15 +150,6 @@ if (import.meta.main) {
   try {
     const result = await reproduce({
       ...plan,
-      profile: values.profile,
-      outDir: values.out,
-      backend: values.backend as BackendName | undefined,
-      workers,
-      clusters,
-      epochs,
-      noise: values.noise as NoiseSetting | undefined,
-      noiseScale: values["noise-scale"],
-      los: values["no-los"] ? false : undefined,
       force: values.force,
       dryRun: values["dry-run"],
       targets: values.step !== undefined

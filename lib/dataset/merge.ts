@@ -42,6 +42,7 @@ const NAMED_SETTINGS: readonly [string, string][] = [
   ["seed", "seed"],
   ["profile", "profile"],
   ["noise", "noise"],
+  ["noiseScale", "noise scale (--noise-scale)"],
   ["los", "line of sight (--no-los)"],
   ["clustersRequested", "number of clusters (--clusters)"],
   ["toolkit", "toolkit version"],
