@@ -104,7 +104,7 @@ const reproduceArgs = (out: string, ...more: string[]) => [
 
 Deno.test({
   name:
-    "the smoke plan through SLURM equals a local run, a requeued training resumes to the same weights",
+    "the smoke plan through SLURM equals a local run; a training signalled before its time limit requeues itself and resumes to the same weights",
   ignore: skip !== null,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -138,7 +138,9 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 200));
       }
       const task = `${train.id}_${multi}`;
-      const rq = await run("scontrol", ["requeue", task]);
+      // The signal SLURM sends before the time limit (--signal=B:USR1@S): the job's own handler
+      // stops the step and requeues the job.
+      const rq = await run("scancel", ["--batch", "--signal=USR1", task]);
       assert.equal(rq.code, 0, rq.err);
       // SLURM holds a requeued job for about 2 minutes (BeginTime); a test need not wait.
       for (let i = 0; i < 20; i++) {
@@ -157,6 +159,7 @@ Deno.test({
       const log = await Deno.readTextFile(
         join(A, ".slurm", "logs", `train_${train.id}_${multi}.out`),
       );
+      assert.match(log, /time limit near: stopping train-multi and requeueing/);
       assert.match(log, /restart 1/);
       assert.match(log, /resumed from the checkpoint at epoch 1/);
 

@@ -249,9 +249,11 @@ export function buildSlurmJobs(
     if (settings.requeue) {
       lines.push(
         "on_limit() {",
-        '  echo "cluster-cnn: time limit near: stopping $step and requeueing job $SLURM_JOB_ID"',
+        '  echo "cluster-cnn: time limit near: stopping $step and requeueing job $jobid"',
         '  kill -TERM "$child" 2>/dev/null; wait "$child"',
-        '  scontrol requeue "$SLURM_JOB_ID"',
+        // An array task by ARRAYID_TASK: the last task's own SLURM_JOB_ID is the array's id,
+        // and requeueing that would requeue every task of the array.
+        '  scontrol requeue "$jobid"',
         "  exit 0",
         "}",
         "trap on_limit USR1",

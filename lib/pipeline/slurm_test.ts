@@ -67,7 +67,7 @@ Deno.test("buildSlurmJobs() groups the plan into a shard array, merge, a trainin
       "export DENO_DIR=/home/u/deno-cache",
       "steps=(train-star train-fxs train-fxb train-ypar train-multi)",
       "cd /home/u/cluster-cnn || exit 1",
-      'scontrol requeue "$SLURM_JOB_ID"',
+      'scontrol requeue "$jobid"',
     ]
   ) assert.ok(t.includes(line), `train script lacks ${line}`);
   assert.match(
