@@ -5,7 +5,9 @@
  * split (a confidence belt fitted to the members' mean log-mass), and its
  * intervals are widened by the members' spread (z sd in quadrature; z = 1
  * and 1.96 for 68 and 95 per cent); coverage is measured both ways on the
- * fold's test clusters. Uses the active tfjs backend.
+ * fold's test clusters. Uses the active tfjs backend. With K = 1 every
+ * member also gets its own `calibration.json` (for `predict --run` with the
+ * ensemble's runs).
  *
  * @module
  */
@@ -26,7 +28,7 @@ import {
 } from "../evaluate/mod.ts";
 import { loadTrainedModel } from "../train/mod.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
-import { predictSplit } from "./calibrate.ts";
+import { ensureCalibration, predictSplit } from "./calibrate.ts";
 import { beltInterval, calibratedMass, fitConfidenceBelt } from "./confidence_belt.ts";
 
 /** Options of {@linkcode evaluateRunSets}. */
@@ -123,6 +125,12 @@ export async function evaluateRunSets(options: RunSetsOptions): Promise<RunSetRo
         } finally {
           trained.model.dispose();
         }
+      }
+      // Members on the dataset's own split get their own calibration.json, so that
+      // `predict --run M0 --run M1 ...` takes the ensemble (fold runs would be calibrated on
+      // the wrong split by calibrateRun, which reads the dataset's split).
+      if (k === null) {
+        for (const d of dirs[f]) await ensureCalibration(d, { dataDir: options.dataDir });
       }
       const belt = fitConfidenceBelt({
         mTrueMsun: val.m200Msun,
