@@ -41,7 +41,7 @@ export interface RunSetsOptions {
   folds: number;
   /** Ensemble members per fold (>= 1). */
   members: number;
-  /** Networks to evaluate. Default: those whose runs are all present. */
+  /** Networks to evaluate. Default: those with any run of the set (besides the plain run). */
   networks?: NetworkKind[];
 }
 
@@ -86,7 +86,10 @@ export async function evaluateRunSets(options: RunSetsOptions): Promise<RunSetRo
     const present = await Promise.all(
       dirs.flat().map((d) => Deno.stat(join(d, "predictions.csv")).then(() => true, () => false)),
     );
-    if (!present.some(Boolean) && options.networks === undefined) continue;
+    // A network none of whose set runs exist (the plain run aside) is not part of the set.
+    const plain = join(options.runsDir, runSetDir(network, null, 0));
+    const setRuns = dirs.flat().map((d, i) => d !== plain && present[i]);
+    if (!setRuns.some(Boolean) && options.networks === undefined) continue;
     const missing = dirs.flat().filter((_, i) => !present[i]);
     if (missing.length > 0) {
       throw new Error(
