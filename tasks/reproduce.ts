@@ -100,7 +100,10 @@ if (import.meta.main) {
   const members = int("members", values.members);
   const seed = int("seed", values.seed, 0);
   if (values.executor !== "local" && values.executor !== "slurm") {
-    fail(`Unknown --executor "${values.executor}": use local (the default) or slurm`);
+    console.error(
+      `reproduce: Unknown --executor "${values.executor}": use local (the default) or slurm`,
+    );
+    Deno.exit(2);
   }
   try {
     parseProfile(values.profile);

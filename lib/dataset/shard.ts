@@ -85,13 +85,12 @@ export function checkShard(spec: ShardSpec, what = "shard"): void {
   const { index, count } = spec;
   if (!(Number.isSafeInteger(count) && count >= 1)) {
     throw new RangeError(
-      `Invalid ${what}: the number of shards must be an integer >= 1, got ${count}`,
+      `Invalid ${what}: the count must be an integer >= 1, got ${count}`,
     );
   }
   if (!(Number.isSafeInteger(index) && index >= 0 && index < count)) {
     throw new RangeError(
-      `Invalid ${what}: the shard index must be in 0..${count - 1} (shards count from 0), ` +
-        `got ${index}`,
+      `Invalid ${what}: the index must be in 0..${count - 1} (counting from 0), got ${index}`,
     );
   }
 }
