@@ -3,6 +3,8 @@
  *
  * - simulate: the paper-sized mock dataset (full catalogue, four projections,
  *   four tracers, line-of-sight structure) on 2 workers; target < 300 s on 2 cores.
+ * - shards: the same clusters by 1 process and by N `simulate --shard i/N`
+ *   processes at once, then `merge` (tasks/_bench_shards.ts): the speed-up.
  * - kernels: each WASM kernel of a training step of the single-channel CNN
  *   (batch 50) on oneDNN through FFI (convolutions, when libdnnl2 is
  *   installed), on the hand-written WASM SIMD kernels and on the previous
@@ -25,6 +27,7 @@
  */
 import { parseArgs } from "node:util";
 import { benchSimulate } from "./_bench_simulate.ts";
+import { benchShards } from "./_bench_shards.ts";
 import { benchParallel } from "./_bench_parallel.ts";
 import { benchTrain, torchConfigLabel, torchThroughput } from "./_bench_train.ts";
 import { benchKernels } from "./_bench_kernels.ts";
@@ -32,7 +35,7 @@ import { benchStep } from "./_bench_step.ts";
 import { benchExchange } from "./_bench_exchange.ts";
 import type { BenchResult } from "./_bench_result.ts";
 
-const PARTS = ["simulate", "kernels", "step", "parallel", "train"];
+const PARTS = ["simulate", "shards", "kernels", "step", "parallel", "train"];
 const USAGE = `Usage: deno task bench [--skip ${PARTS.join(",")}] [--clusters N] [--no-torch]`;
 
 const { values } = parseArgs({
@@ -82,6 +85,10 @@ console.log(
 if (!skip.has("simulate")) {
   console.error("bench: generating the paper-sized dataset (about 2-3 minutes) ...");
   show(await benchSimulate({ clusters }));
+}
+if (!skip.has("shards")) {
+  console.error("bench: sharded generation, 1 process against one per core, then merge ...");
+  show(await benchShards());
 }
 if (!skip.has("kernels")) {
   console.error("bench: kernels of a training step, oneDNN, WASM SIMD and previous route ...");

@@ -7,14 +7,15 @@
  */
 import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
 import { checkWritableFile, formatCsv, writeFileAtomic } from "../lib/io/mod.ts";
-import { PREDICT_COLUMNS, predictMasses } from "../lib/predict/mod.ts";
+import { PREDICT_COLUMNS, predictEnsemble, predictMasses } from "../lib/predict/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
 const USAGE =
   `Usage: deno task predict --run RUNDIR --images FILE.npy|FILE.fits|DIR --out FILE.csv [--redshift Z]
 
   --run DIR        a trained run (model.json, weights.bin, training.json, calibration.json;
-                   \`deno task evaluate\` writes calibration.json)
+                   \`deno task evaluate\` writes calibration.json); repeat --run for a deep
+                   ensemble: the members' mean log-mass, their spread added to the intervals
   --images PATH    a .npy stack ([N, 120, 120]; [N, 120, 120, 4] for the multichannel run),
                    a FITS image with a celestial WCS, a directory of FITS files (as
                    \`deno task export\` writes them), or a dataset directory
@@ -27,14 +28,14 @@ const USAGE =
 
 if (import.meta.main) {
   const { values, fail } = parseTaskArgs("predict", USAGE, {
-    run: { type: "string" },
+    run: { type: "string", multiple: true },
     images: { type: "string" },
     out: { type: "string" },
     redshift: { type: "string" },
     backend: { type: "string", default: "wasm" },
     help: { type: "boolean", short: "h", default: false },
   });
-  const run = values.run ?? fail("--run RUNDIR is required");
+  const runs = values.run ?? fail("--run RUNDIR is required");
   const images = values.images ?? fail("--images FILE|DIR is required");
   const out = values.out ?? fail("--out FILE.csv is required");
   let redshift: number | undefined;
@@ -49,7 +50,9 @@ if (import.meta.main) {
     await checkWritableFile(out);
     const backend = parseBackendName(values.backend);
     await setupBackend(backend === "auto" ? "wasm" : backend, { quiet: true });
-    const rows = await predictMasses(run, { images, redshift });
+    const rows = runs.length > 1
+      ? await predictEnsemble(runs, { images, redshift })
+      : await predictMasses(runs[0], { images, redshift });
     await writeFileAtomic(
       out,
       formatCsv(

@@ -1,13 +1,16 @@
 /**
  * `deno task reproduce --profile smoke|quick|paper [--out DIR] [--backend B]
- * [--workers 1|2] [--force] [--dry-run] [--only STEP,...]`: the whole
- * reproduction, skipping steps whose outputs are up to date.
+ * [--workers 1|2] [--force] [--dry-run] [--only STEP,...] [--shards N]
+ * [--executor local|slurm]`: the whole reproduction, skipping steps whose
+ * outputs are up to date; with `--executor slurm` the same steps are
+ * submitted to SLURM (tasks/_reproduce_slurm.ts, lib/pipeline/slurm.ts).
  *
  * @module
  */
 import { join } from "node:path";
-import { claimOutputFolder, type OutputFolder } from "../lib/io/mod.ts";
+import { assertNotLocked, claimOutputFolder, type OutputFolder } from "../lib/io/mod.ts";
 import {
+  assertNoSlurmPlanQueued,
   formatPaths,
   formatStepTable,
   readGallerySummary,
@@ -20,6 +23,7 @@ import {
 import type { BackendName } from "../lib/backend/mod.ts";
 import { type NoiseSetting, parseNoise, parseProfile } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
+import { runSlurmExecutor, SLURM_FLAGS, SLURM_USAGE } from "./_reproduce_slurm.ts";
 
 const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
 
@@ -32,12 +36,21 @@ const USAGE = `Usage: deno task reproduce --profile smoke|quick|paper [options]
   --noise N       paper|planck|none image noise (default paper)
   --noise-scale L factors on tracers' noise rms, e.g. fxs=0,fxb=0 (noise ablation)
   --no-los        no line-of-sight structure (the paper's ablation)
+  --seed S        dataset seed instead of the profile's
+  --shards N      generate the dataset in N shards (simulate-shard-<i> steps), merged into
+                  the same bytes as one simulate
+  --folds K       also train every network on K folds by cluster (K >= 3) and write Table 2
+                  with the spread over folds (runs/table2_sets.md)
+  --members M     deep ensembles of M members (seeds: the profile's + j) per fold
+  --executor E    local (default: steps run here, one after another) or slurm (sbatch)
+  --step NAME     run exactly this step, not what it needs (what a SLURM job runs)
   --force         re-run every step even when up to date
   --dry-run       only say which steps would run and why
   --only S,...    run only these steps and what they need
                   (simulate, train-star, train-fxs, train-fxb, train-ypar, train-multi,
                    evaluate, interpret, figures)
-  -h, --help      this text`;
+  -h, --help      this text
+${SLURM_USAGE}`;
 
 function fail(message: string): never {
   console.error(`reproduce: ${message}\n\n${USAGE}`);
@@ -72,12 +85,29 @@ if (import.meta.main) {
     force: { type: "boolean", default: false },
     "dry-run": { type: "boolean", default: false },
     only: { type: "string" },
+    seed: { type: "string" },
+    shards: { type: "string" },
+    folds: { type: "string" },
+    members: { type: "string" },
+    executor: { type: "string", default: "local" },
+    step: { type: "string" },
+    ...SLURM_FLAGS,
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.profile === undefined) fail("--profile is required");
   let workers: number | undefined;
   const clusters = int("clusters", values.clusters);
   const epochs = int("epochs", values.epochs);
+  const shards = int("shards", values.shards);
+  const folds = int("folds", values.folds);
+  const members = int("members", values.members);
+  const seed = int("seed", values.seed, 0);
+  if (values.executor !== "local" && values.executor !== "slurm") {
+    console.error(
+      `reproduce: Unknown --executor "${values.executor}": use local (the default) or slurm`,
+    );
+    Deno.exit(2);
+  }
   try {
     parseProfile(values.profile);
     if (values.noise !== undefined) parseNoise(values.noise);
@@ -94,13 +124,53 @@ if (import.meta.main) {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(sig, () => controller.abort());
   }
-  // One reproduction per output folder: a second one started on it stops here.
+  const plan = {
+    profile: values.profile,
+    outDir: values.out,
+    backend: values.backend as BackendName | undefined,
+    workers,
+    clusters,
+    epochs,
+    seed,
+    shards,
+    folds,
+    members,
+    noise: values.noise as NoiseSetting | undefined,
+    noiseScale: values["noise-scale"],
+    los: values["no-los"] ? false : undefined,
+  };
+  if (values.executor === "slurm") {
+    if (values.step !== undefined) fail("--step runs one step here: use it without --executor");
+    Deno.exit(
+      await runSlurmExecutor(
+        {
+          ...plan,
+          dryRun: values["dry-run"],
+          root: repositoryRoot(),
+          targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+        },
+        values,
+      ),
+    );
+  }
+  const outDir = values.out ?? join(repositoryRoot(), "out", values.profile);
+  // One reproduction per output folder: a second one started on it stops here, as
+  // does one started while a SLURM plan's jobs are queued there. A SLURM job runs
+  // one step (--step) while other jobs run other steps of the same plan in the same
+  // folder: it takes no whole-folder lock (each task locks its own output folder,
+  // e.g. runs/star or a shard's folder) and only checks that no local reproduce
+  // holds the folder.
   let folder: OutputFolder | undefined;
   try {
-    if (!values["dry-run"]) {
-      folder = await claimOutputFolder(
-        values.out ?? join(repositoryRoot(), "out", values.profile),
-        "reproduce",
+    if (values.step !== undefined) {
+      assertNotLocked(outDir);
+    } else if (!values["dry-run"]) {
+      folder = await claimOutputFolder(outDir, "reproduce");
+      await assertNoSlurmPlanQueued(outDir, "Cannot reproduce here", { lenient: true }).catch(
+        async (e) => {
+          await folder?.abandon();
+          throw e;
+        },
       );
     }
   } catch (e) {
@@ -109,18 +179,13 @@ if (import.meta.main) {
   }
   try {
     const result = await reproduce({
-      profile: values.profile,
-      outDir: values.out,
-      backend: values.backend as BackendName | undefined,
-      workers,
-      clusters,
-      epochs,
-      noise: values.noise as NoiseSetting | undefined,
-      noiseScale: values["noise-scale"],
-      los: values["no-los"] ? false : undefined,
+      ...plan,
       force: values.force,
       dryRun: values["dry-run"],
-      targets: values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+      targets: values.step !== undefined
+        ? [values.step]
+        : values.only?.split(",").map((s) => s.trim()).filter(Boolean),
+      exactTargets: values.step !== undefined,
       signal: controller.signal,
     });
     folder?.release();

@@ -1,9 +1,10 @@
 /**
  * `deno task simulate --profile smoke|quick|paper --out DIR [--clusters N]
- * [--seed S] [--no-los] [--noise paper|planck|none] [--workers W]`
+ * [--seed S] [--no-los] [--noise paper|planck|none] [--workers W] [--shard i/N]`
  *
  * Writes the mock dataset (catalog.csv, images_*.npy, galaxies.csv,
- * manifest.json) into DIR. See lib/dataset/simulate.ts.
+ * manifest.json) into DIR, or with `--shard i/N` the i-th of N blocks of its
+ * clusters for `deno task merge`. See lib/dataset/simulate.ts and shard.ts.
  *
  * @module
  */
@@ -15,15 +16,17 @@ import {
   stopWithParent,
 } from "../lib/io/mod.ts";
 import {
+  parseShard,
   resolveSimulateOptions,
   simulateDataset,
   type SimulateOptions,
 } from "../lib/dataset/mod.ts";
+import { codeHash } from "../lib/pipeline/files.ts";
 import { parseNoiseScale } from "../lib/types/mod.ts";
 
 const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper] [--clusters N]
                           [--seed S] [--no-los] [--noise paper|planck|none] [--workers W]
-                          [--star-noise X] [--noise-scale T=F,...] [--quiet]
+                          [--star-noise X] [--noise-scale T=F,...] [--shard i/N] [--quiet]
 
   --out DIR        output directory (created; files replaced atomically)
   --profile P      smoke (60 clusters), quick or paper (full catalogue, ~2000). Default smoke.
@@ -35,6 +38,8 @@ const USAGE = `Usage: deno task simulate --out DIR [--profile smoke|quick|paper]
   --star-noise X   star noise rms per pixel [Msun/Mpc^2] (Table 1: 2.14e11)
   --noise-scale L  factors on tracers' noise rms, e.g. fxs=0,fxb=0 (X-ray noiseless, beams
                    kept; the noise ablation of one tracer's Table 2 row)
+  --shard i/N      write only shard i (0..N-1) of N of the clusters into --out; join the N
+                   shard directories with \`deno task merge --out DIR SHARD_DIR...\`
   --quiet          no progress bar`;
 
 function parseInteger(name: string, v: string | undefined): number | undefined {
@@ -61,6 +66,7 @@ export async function main(args: string[]): Promise<number> {
         workers: { type: "string" },
         "star-noise": { type: "string" },
         "noise-scale": { type: "string" },
+        shard: { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -102,15 +108,22 @@ export async function main(args: string[]): Promise<number> {
       opts.noiseScale = parseNoiseScale(values["noise-scale"]);
     }
     if (values["no-los"]) opts.los = false;
-    // Options checked, then the folder claimed (locked, leftovers of killed runs removed).
+    if (values.shard !== undefined) {
+      const shard = parseShard(values.shard);
+      // Shards made by different code must not be merged: record the code's hash.
+      const code = await codeHash(new URL("./simulate.ts", import.meta.url).pathname);
+      opts.shard = { ...shard, code };
+    }
+    // Options checked, then the folder (the dataset's, or this shard's) claimed:
+    // locked, leftovers of killed runs removed.
     resolveSimulateOptions(opts);
-    folder = await claimOutputFolder(opts.out, "simulate");
+    folder = await claimOutputFolder(opts.out, opts.shard ? "simulate --shard" : "simulate");
     const r = await simulateDataset(opts);
     folder.release();
     console.log(
-      `Wrote ${r.images} images of ${r.clusters} clusters to ${r.out} in ${
-        formatDuration(r.seconds)
-      }`,
+      `Wrote ${r.images} images of ${r.clusters} clusters${
+        opts.shard ? ` (shard ${values.shard})` : ""
+      } to ${r.out} in ${formatDuration(r.seconds)}`,
     );
     return 0;
   } catch (e) {

@@ -2,7 +2,8 @@
  * `deno task train --data DIR --tracer star|fxs|fxb|ypar|multi --out DIR
  * [--epochs N] [--backend auto|webgpu|wasm|cpu] [--seed S] [--workers N]
  * [--profile smoke|quick|paper] [--lr X] [--decay X] [--schedule none|warmup-cosine]
- * [--warmup-epochs X] [--lr-floor X] [--patience N] [--min-delta X] [--augment on|off]`: train
+ * [--warmup-epochs X] [--lr-floor X] [--patience N] [--min-delta X] [--augment on|off]
+ * [--fold k/K]`: train
  * one of the paper's five CNNs. On the WASM backend it uses one worker per CPU
  * core unless told otherwise. Running
  * the same command again after an interruption resumes from the last epoch's
@@ -18,7 +19,7 @@ import {
   probeWebGpu,
   setupBackend,
 } from "../lib/backend/mod.ts";
-import { loadDataset } from "../lib/dataset/mod.ts";
+import { type FoldSpec, loadDataset, parseFold } from "../lib/dataset/mod.ts";
 import {
   assertNotLocked,
   checkWritableFolder,
@@ -55,7 +56,11 @@ const USAGE =
                   (a power of two; default: this machine's cores rounded up to a
                   power of two, 2 to 16; 1 on WebGPU): results do not depend on
                   --workers, and at most N workers share a batch
-  --seed S        seed of weights, shuffling and dropout (default: the profile's)
+  --seed S        seed of weights, shuffling and dropout (default: the profile's); runs with
+                  different seeds are the members of a deep ensemble
+  --fold k/K      K-fold cross-validation by cluster: test on fold k, validate on fold k+1,
+                  train on the rest (each cluster's four views stay in one fold); default:
+                  the dataset's own train/val/test split
   --dropout X     dropout fraction between the dense layers (default: the profile's, 0 for
                   smoke and quick, 0.2 for paper: the paper's text; its numbered list says 0.1)
   --batch N       batch size (default: the profile's, 50)
@@ -103,14 +108,16 @@ if (import.meta.main) {
     augment: { type: "string" },
     dropout: { type: "string" },
     "gradient-shards": { type: "string" },
+    fold: { type: "string" },
     fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
   if (!values.data) fail("--data DIR is required");
   if (!values.tracer) fail("--tracer is required");
   if (!values.out) fail("--out DIR is required");
-  let profile, kind, backend: BackendName, scheduleName;
+  let profile, kind, backend: BackendName, scheduleName, fold: FoldSpec | undefined;
   try {
+    if (values.fold !== undefined) fold = parseFold(values.fold);
     profile = getProfile(values.profile);
     kind = parseNetworkKind(values.tracer);
     backend = parseBackendName(values.backend);
@@ -173,10 +180,15 @@ if (import.meta.main) {
     await checkWritableFolder(values.out);
     assertNotLocked(values.out);
     const t0 = performance.now();
-    const dataset = await loadDataset(values.data, { tracer: kind });
-    folder = await claimOutputFolder(values.out, "train");
+    const dataset = await loadDataset(values.data, { tracer: kind, fold });
+    folder = await claimOutputFolder(
+      values.out,
+      fold ? `train --fold ${fold.index}/${fold.count}` : "train",
+    );
     console.error(
-      `train: ${kind} on ${values.data}: ${dataset.splits.train.n} train, ${dataset.splits.val.n} val, ` +
+      `train: ${kind} on ${values.data}${
+        fold ? ` (fold ${fold.index}/${fold.count})` : ""
+      }: ${dataset.splits.train.n} train, ${dataset.splits.val.n} val, ` +
         `${dataset.splits.test.n} test images (read in ${
           formatDuration((performance.now() - t0) / 1000)
         })`,

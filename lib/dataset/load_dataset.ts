@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { decodeNpy, parseCsv, type Row } from "../io/mod.ts";
 import { type NetworkKind, NETWORKS, type Split, type Tracer, TRACERS } from "../types/mod.ts";
+import { type FoldSpec, foldSplits } from "./folds.ts";
 
 /** Side of a dataset image in pixels (120 pixels over 20 arcmin). */
 export const IMAGE_SIZE_PIX = 120;
@@ -66,6 +67,11 @@ export interface LoadedDataset {
 export interface LoadDatasetOptions {
   /** The network to read images for: one tracer or `"multi"` (all four). */
   tracer: NetworkKind | string;
+  /**
+   * K-fold cross-validation by cluster (lib/dataset/folds.ts): replace the
+   * catalogue's split column with fold k's (test k, validation k + 1).
+   */
+  fold?: FoldSpec;
 }
 
 const SPLITS: readonly Split[] = ["train", "val", "test"];
@@ -119,7 +125,10 @@ export async function loadDataset(
   // Check all files exist before reading any large one.
   for (const t of channels) await mustExist(join(dir, `images_${t}.npy`), dir);
 
-  const splitOf = rows.map((r) => r.split as Split);
+  const folds = options.fold
+    ? foldSplits(rows.map((r) => r.cluster as number), options.fold)
+    : null;
+  const splitOf = rows.map((r) => folds?.get(r.cluster as number) ?? (r.split as Split));
   const counts: Record<Split, number> = { train: 0, val: 0, test: 0 };
   for (const s of splitOf) counts[s]++;
   for (const s of SPLITS) {

@@ -18,4 +18,7 @@
 export * from "./render.ts";
 export * from "./simulate.ts";
 export * from "./load_dataset.ts";
+export * from "./shard.ts";
+export * from "./merge.ts";
+export * from "./folds.ts";
 export * from "./testing.ts";

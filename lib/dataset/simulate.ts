@@ -45,6 +45,14 @@ import {
 } from "./render.ts";
 import { NpyStreamWriter } from "../io/npy_stream.ts";
 import denoJson from "../../deno.json" with { type: "json" };
+import {
+  checkShard,
+  SHARD_DEFERRED_KEYS,
+  SHARD_FORMAT,
+  type ShardManifest,
+  shardRange,
+  type ShardSpec,
+} from "./shard.ts";
 
 /** Options of {@linkcode simulateDataset}. */
 export interface SimulateOptions {
@@ -76,6 +84,12 @@ export interface SimulateOptions {
    * (`--noise-scale fxs=0,fxb=0`). Default 1 for every tracer.
    */
   noiseScale?: Partial<Record<Tracer, number>>;
+  /**
+   * Write only this shard of the selected clusters (lib/dataset/shard.ts);
+   * `deno task merge` joins the shards. `code` is recorded in the shard's
+   * manifest so that shards of different code are not merged.
+   */
+  shard?: ShardSpec & { code?: string | null };
 }
 
 /** What {@linkcode simulateDataset} wrote. */
@@ -111,6 +125,7 @@ interface Resolved {
   haloes?: HaloRecord[];
   starNoiseMsun?: number;
   noiseScale: Partial<Record<Tracer, number>>;
+  shard?: ShardSpec & { code?: string | null };
 }
 
 /** Validate options; throws before any work or any write. */
@@ -154,6 +169,7 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
       throw new RangeError(`Cannot simulate: noiseScale.${t} must be a number >= 0, got ${f}`);
     }
   }
+  if (options.shard !== undefined) checkShard(options.shard);
   return {
     out: options.out,
     profile,
@@ -167,6 +183,7 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
     haloes: options.haloes,
     starNoiseMsun: options.starNoiseMsun,
     noiseScale,
+    shard: options.shard,
   };
 }
 
@@ -297,6 +314,10 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     );
   }
   const split = splitClusters(haloes.map((h) => h.id), o.seed);
+  // A shard renders a contiguous block of the selection; image indices stay the whole dataset's.
+  const [first, end] = o.shard ? shardRange(haloes.length, o.shard) : [0, haloes.length];
+  const mine = haloes.slice(first, end);
+  const firstImage = 4 * first;
   const settings = defaultRenderSettings({
     cosmology: o.cosmology,
     seed: o.seed,
@@ -309,7 +330,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   for (const [t, f] of Object.entries(o.noiseScale) as [Tracer, number][]) {
     settings.instruments[t].rms *= f;
   }
-  const nImages = 4 * haloes.length;
+  const nImages = 4 * mine.length;
   const npix = settings.npix;
   const suffix = `.partial-${Deno.pid}`;
   const temp = (name: string) => join(o.out, name + suffix);
@@ -319,7 +340,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   const tempFiles: string[] = [];
   const bar = new ProgressBar({
     label: "simulate",
-    total: haloes.length,
+    total: mine.length,
     unit: "cl",
     silent: o.silent,
   });
@@ -330,12 +351,12 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
       tempFiles.push(path);
       writers[t] = await NpyStreamWriter.create(path, [nImages, npix, npix]);
     }
-    await renderAll(haloes, settings, o.workers, async (k, v) => {
-      const h = haloes[k];
+    await renderAll(mine, settings, o.workers, async (k, v) => {
+      const h = mine[k];
       for (const t of TRACERS) await writers[t]!.append(v.images[t]);
       for (let p = 0; p < 4; p++) {
         catalogRows.push({
-          image: 4 * k + p,
+          image: firstImage + 4 * k + p,
           cluster: h.id,
           projection: p,
           redshift: v.redshifts[p].toPrecision(8),
@@ -348,7 +369,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
       }
       for (const g of v.galaxies) {
         galaxyRows.push({
-          image: 4 * k + g.projection,
+          image: firstImage + 4 * k + g.projection,
           cluster: h.id,
           x_pix: g.xPix.toFixed(3),
           y_pix: g.yPix.toFixed(3),
@@ -372,15 +393,35 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   bar.done();
   const counts = { train: 0, val: 0, test: 0 };
   for (const s of split.values()) counts[s]++;
-  const manifest = buildManifest(o, settings, {
+  const datasetManifest = buildManifest(o, settings, {
     clusters: haloes.length,
-    images: nImages,
+    images: 4 * haloes.length,
     galaxies: galaxyRows.length,
     splitClusters: counts,
     losHaloesPerImage: nImages > 0 ? losTotal / nImages : 0,
     catalogueSize: catalogue.length,
     clustersRequested: o.clusters,
   });
+  let manifest: Record<string, unknown> = datasetManifest;
+  if (o.shard) {
+    for (const key of SHARD_DEFERRED_KEYS) datasetManifest[key] = null;
+    const shardManifest: ShardManifest = {
+      format: SHARD_FORMAT,
+      shard: {
+        index: o.shard.index,
+        count: o.shard.count,
+        firstCluster: first,
+        clusters: mine.length,
+        firstImage,
+        images: nImages,
+        galaxies: galaxyRows.length,
+        losHaloes: losTotal,
+        code: o.shard.code ?? null,
+      },
+      dataset: datasetManifest,
+    };
+    manifest = shardManifest as unknown as Record<string, unknown>;
+  }
   // Publish: drop the old manifest, rename data into place, write the manifest last.
   await Deno.remove(join(o.out, DATASET_FILES.manifest)).catch(() => {});
   for (const t of TRACERS) {
@@ -391,7 +432,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   await writeJsonAtomic(join(o.out, DATASET_FILES.manifest), manifest);
   return {
     out: o.out,
-    clusters: haloes.length,
+    clusters: mine.length,
     images: nImages,
     seconds: (performance.now() - t0) / 1000,
     manifest,

@@ -13,3 +13,4 @@
  */
 export * from "./table2.ts";
 export * from "./coverage.ts";
+export * from "./run_sets.ts";

@@ -3,7 +3,8 @@
  * evaluate -> interpret -> figures), stamps that tell whether a step's
  * outputs are up to date for its inputs, settings and code, and
  * `reproduce()`, which runs the steps that are not as `deno task`
- * subprocesses.
+ * subprocesses; or, with the SLURM executor (slurm.ts), batch scripts that
+ * submit the same steps with `sbatch` (a job or array task per step).
  *
  * @example
  * ```ts
@@ -21,3 +22,4 @@ export * from "./files.ts";
 export * from "./reproduce.ts";
 export * from "./summary.ts";
 export * from "./teaching_run.ts";
+export * from "./slurm.ts";

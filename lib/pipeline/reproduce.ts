@@ -47,6 +47,11 @@ export interface ReproduceOptions extends Omit<PlanOptions, "outDir"> {
   /** Run only these steps (by name, e.g. `["simulate"]`) and what they depend on. Default: all. */
   targets?: string[];
   /**
+   * Run exactly the `targets`, not what they depend on (a scheduler job: the
+   * scheduler ran those first); a target whose inputs are missing fails. Default false.
+   */
+  exactTargets?: boolean;
+  /**
    * The steps' own output: `inherit` (default; their progress bars show on
    * this terminal), `null` (discarded), or `log` (each line passed to `log`).
    */
@@ -196,7 +201,10 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     ? join(root, "out", options.profile)
     : (isAbsolute(options.outDir) ? options.outDir : resolve(options.outDir));
   const all = planSteps({ ...options, outDir });
-  const steps = options.targets ? selectSteps(all, options.targets) : all;
+  let steps = options.targets ? selectSteps(all, options.targets) : all;
+  if (options.targets && options.exactTargets) {
+    steps = steps.filter((s) => options.targets!.includes(s.name));
+  }
   const log = options.log ?? ((line: string) => console.error(line));
   const output = options.output ?? "inherit";
   if (!["inherit", "null", "log"].includes(output)) {

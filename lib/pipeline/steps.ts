@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import type { BackendName } from "../backend/mod.ts";
 import { getProfile } from "../profiles/mod.ts";
+import { runSetDir } from "../evaluate/run_sets.ts";
 import {
   type NetworkKind,
   NETWORKS,
@@ -24,7 +25,14 @@ import {
 } from "../types/mod.ts";
 
 /** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
-export type TaskName = "simulate" | "train" | "evaluate" | "realism" | "interpret" | "figures";
+export type TaskName =
+  | "simulate"
+  | "merge"
+  | "train"
+  | "evaluate"
+  | "realism"
+  | "interpret"
+  | "figures";
 
 /** One step of the pipeline. */
 export interface Step {
@@ -75,6 +83,24 @@ export interface PlanOptions {
   noiseScale?: string;
   /** Line-of-sight structure (default: the profile's, on). Recorded in the stamps. */
   los?: boolean;
+  /**
+   * Generate the dataset in this many shards (`simulate-shard-<i>` steps, then
+   * `simulate` merges them; the dataset is byte-identical to one process's).
+   * Default 1: one `simulate` step.
+   */
+  shards?: number;
+  /**
+   * K-fold cross-validation by cluster (K >= 3): train every network on each
+   * fold too (`train-<net>-f<k>-m<j>` steps into `runs/folds/`), and add an
+   * `evaluate-sets` step (Table 2 with the spread over folds). Default 1: none.
+   */
+  folds?: number;
+  /**
+   * Deep-ensemble members per fold (seeds: the profile's + j). With K = 1 the
+   * plain runs are member 0 and `train-<net>-m<j>` steps train the others.
+   * Default 1.
+   */
+  members?: number;
 }
 
 const BACKENDS: readonly BackendName[] = ["auto", "webgpu", "wasm", "cpu"];
@@ -87,6 +113,7 @@ export const LAYOUT = {
   figures: "figures",
   realism: "realism",
   stamps: ".stamps",
+  shards: "data-shards",
 } as const;
 
 /** Files of a dataset directory (shared data contract). */
@@ -174,6 +201,15 @@ export function planSteps(options: PlanOptions): Step[] {
   }
   positiveInteger("epochs", options.epochs);
   positiveInteger("clusters", options.clusters);
+  positiveInteger("shards", options.shards);
+  positiveInteger("members", options.members);
+  positiveInteger("folds", options.folds);
+  if (options.folds !== undefined && options.folds === 2) {
+    throw new RangeError(
+      "Cannot plan the reproduction: K-fold needs folds >= 3 (a test, a validation and a " +
+        "training fold), got 2",
+    );
+  }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) {
     throw new RangeError(
       `Cannot plan the reproduction: seed must be an integer, got ${options.seed}`,
@@ -211,6 +247,7 @@ export function planSteps(options: PlanOptions): Step[] {
     outputs: datasetFiles().map((f) => join(data, f)),
     dependsOn: [],
   };
+  const shardSteps = shardedSimulate(simulate, options.shards ?? 1, abs);
 
   const train: Step[] = NETWORKS.map((net: NetworkKind) => {
     const args = [
@@ -344,7 +381,116 @@ export function planSteps(options: PlanOptions): Step[] {
     dependsOn: ["simulate", ...train.map((s) => s.name), "evaluate", "realism", "interpret"],
   };
 
-  return [simulate, ...train, evaluate, realismStep, interpretStep, figuresStep];
+  const sets = runSetSteps(
+    train,
+    profile.train.seed,
+    options.folds ?? 1,
+    options.members ?? 1,
+    abs,
+  );
+  return [
+    ...shardSteps,
+    simulate,
+    ...train,
+    ...sets,
+    evaluate,
+    realismStep,
+    interpretStep,
+    figuresStep,
+  ];
+}
+
+/**
+ * The extra training steps of K-fold cross-validation and deep ensembles
+ * (`runSetDir` layout) and their `evaluate-sets` step; none for K = M = 1.
+ */
+function runSetSteps(
+  train: Step[],
+  baseSeed: number,
+  folds: number,
+  members: number,
+  abs: (rel: string) => string,
+): Step[] {
+  if (folds <= 1 && members <= 1) return [];
+  const foldList = folds > 1 ? Array.from({ length: folds }, (_, k) => k) : [null];
+  const extra: Step[] = [];
+  for (const base of train) {
+    const net = base.settings.tracer as string;
+    const outAt = base.args.indexOf("--out");
+    for (const k of foldList) {
+      for (let j = 0; j < members; j++) {
+        if (k === null && j === 0) continue; // the plain run
+        const dir = join(LAYOUT.runs, runSetDir(net, k, j));
+        const args = [...base.args];
+        args[outAt + 1] = abs(dir);
+        if (k !== null) args.push("--fold", `${k}/${folds}`);
+        if (j > 0) args.push("--seed", String(baseSeed + j));
+        extra.push({
+          ...base,
+          name: `${base.name}${k === null ? "" : `-f${k}`}-m${j}`,
+          args,
+          settings: { ...base.settings, fold: k === null ? null : [k, folds], member: j },
+          outputs: RUN_FILES.map((f) => join(dir, f)),
+        });
+      }
+    }
+  }
+  const preds = [...train, ...extra]
+    .filter((s) => folds <= 1 || extra.includes(s))
+    .map((s) => s.outputs.find((o) => o.endsWith("predictions.csv"))!);
+  const data = LAYOUT.data;
+  const evaluateSets: Step = {
+    name: "evaluate-sets",
+    task: "evaluate",
+    args: [
+      "--runs",
+      abs(LAYOUT.runs),
+      "--data",
+      abs(data),
+      "--folds",
+      String(folds),
+      "--members",
+      String(members),
+    ],
+    settings: { folds, members },
+    inputs: [...preds, join(data, "catalog.csv"), join(data, "manifest.json")],
+    outputs: ["table2_sets.json", "table2_sets.md"].map((f) => join(LAYOUT.runs, f)),
+    dependsOn: [...train, ...extra].filter((s) => folds <= 1 || extra.includes(s)).map((s) =>
+      s.name
+    ),
+  };
+  return [...extra, evaluateSets];
+}
+
+/**
+ * With `shards` > 1, turn `simulate` into `simulate-shard-<i>` steps (each
+ * `simulate --shard i/N` into `data-shards/<i>`) and make `simulate` itself
+ * the `merge` of them, in place; returns the shard steps (none for 1 shard).
+ */
+function shardedSimulate(simulate: Step, shards: number, abs: (rel: string) => string): Step[] {
+  if (shards <= 1) return [];
+  const dirs = Array.from({ length: shards }, (_, i) => join(LAYOUT.shards, String(i)));
+  const outAt = simulate.args.indexOf("--out");
+  const steps = dirs.map((dir, i): Step => {
+    const args = [...simulate.args];
+    args[outAt + 1] = abs(dir);
+    args.push("--shard", `${i}/${shards}`);
+    return {
+      name: `simulate-shard-${i}`,
+      task: "simulate",
+      args,
+      settings: { ...simulate.settings, shard: [i, shards] },
+      inputs: [],
+      outputs: datasetFiles().map((f) => join(dir, f)),
+      dependsOn: [],
+    };
+  });
+  simulate.task = "merge";
+  simulate.args = ["--out", abs(LAYOUT.data), ...dirs.map(abs)];
+  simulate.settings = { ...simulate.settings, shards };
+  simulate.inputs = steps.flatMap((s) => s.outputs);
+  simulate.dependsOn = steps.map((s) => s.name);
+  return steps;
 }
 
 /**

@@ -33,3 +33,5 @@ export * from "./calibrate.ts";
 export * from "./predict.ts";
 export * from "./coverage_runs.ts";
 export * from "./input_summary.ts";
+export * from "./run_sets.ts";
+export * from "./ensemble_predict.ts";
