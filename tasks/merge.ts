@@ -7,7 +7,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { formatDuration } from "../lib/io/mod.ts";
+import {
+  claimOutputFolder,
+  formatDuration,
+  type OutputFolder,
+  stopWithParent,
+} from "../lib/io/mod.ts";
 import { mergeShards } from "../lib/dataset/mod.ts";
 
 const USAGE = `Usage: deno task merge --out DIR SHARD_DIR...
@@ -40,8 +45,20 @@ export async function main(args: string[]): Promise<number> {
     console.error(`merge: no shard directories given\n\n${USAGE}`);
     return 2;
   }
+  const out = values.out;
+  let folder: OutputFolder | undefined;
   try {
-    const r = await mergeShards({ out: values.out, shards: positionals });
+    // The shards are checked first; then the dataset folder is claimed like every
+    // writer's (locked, leftovers of killed runs removed), and removed on failure
+    // when this run made it.
+    const r = await mergeShards({
+      out,
+      shards: positionals,
+      beforeWrite: async () => {
+        folder = await claimOutputFolder(out, "merge");
+      },
+    });
+    folder?.release();
     console.log(
       `Merged ${r.shards} shards: ${r.images} images of ${r.clusters} clusters in ${r.out} (${
         formatDuration(r.seconds)
@@ -49,9 +66,14 @@ export async function main(args: string[]): Promise<number> {
     );
     return 0;
   } catch (e) {
+    await folder?.abandon();
     console.error(`merge: ${e instanceof Error ? e.message : e}`);
     return 1;
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // Stop when whoever started this task (deno task, reproduce) is killed outright.
+  stopWithParent();
+  Deno.exit(await main(Deno.args));
+}

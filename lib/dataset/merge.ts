@@ -26,6 +26,11 @@ export interface MergeOptions {
   out: string;
   /** The shard directories, in any order. */
   shards: string[];
+  /**
+   * Called once the shards are checked, before anything is written: the task
+   * claims (creates and locks) the output folder here. Default: create it.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** What {@linkcode mergeShards} wrote. */
@@ -246,7 +251,9 @@ export async function mergeShards(options: MergeOptions): Promise<MergeResult> {
   const dataset = { ...ordered[0].m.dataset };
   const images = dataset.images as number;
 
-  await ensureWritableDir(options.out);
+  // The shards are checked: now the output may be made (and, in the task, locked).
+  if (options.beforeWrite) await options.beforeWrite();
+  else await ensureWritableDir(options.out);
   const suffix = `.partial-${Deno.pid}`;
   const temp = (name: string) => join(options.out, name + suffix);
   const written: string[] = [];
