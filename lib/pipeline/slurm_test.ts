@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { planSteps } from "./steps.ts";
 import {
+  assertNoSlurmPlanQueued,
   buildSlurmJobs,
   checkSlurmSettings,
   type CommandRunner,
@@ -156,6 +157,71 @@ Deno.test("submitSlurmJobs() chains afterok on job ids, throttles arrays, refuse
       () => submitSlurmJobs(jobs, { outDir: dir, settings: {}, run: none }),
       /sbatch is not on PATH.*apt-get install slurm-client.*or use --dry-run/,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("takeSlurmLock() is the folder lock of lib/io: a submission under way or a local reproduce refuses it, naming the holder; a dead submitter's lock is taken over", async () => {
+  const dir = await Deno.makeTempDir();
+  const none: CommandRunner = () => Promise.resolve({ code: 0, stdout: "", stderr: "" });
+  const holder = (pid: number, task: string) =>
+    JSON.stringify({ pid, host: Deno.hostname(), task, startedAt: "2026-12-04T22:00:00Z" });
+  try {
+    await Deno.mkdir(join(dir, ".slurm"));
+    // Another submission (a live process) holds .slurm/.lock.
+    await Deno.writeTextFile(
+      join(dir, ".slurm", ".lock"),
+      holder(Deno.pid, "reproduce --executor slurm"),
+    );
+    await assert.rejects(
+      () => takeSlurmLock(dir, none),
+      new RegExp(
+        `Cannot submit: Cannot write to .*\\.slurm: reproduce --executor slurm \\(pid ${Deno.pid} on `,
+      ),
+    );
+    // A dead submitter's lock is taken over.
+    const dead = new Deno.Command("true").spawn();
+    await dead.status;
+    await Deno.writeTextFile(
+      join(dir, ".slurm", ".lock"),
+      holder(dead.pid, "reproduce --executor slurm"),
+    );
+    const lock = await takeSlurmLock(dir, none);
+    await lock.record(["7"]);
+    lock.release();
+    await assert.rejects(() => Deno.stat(join(dir, ".slurm", ".lock")), Deno.errors.NotFound);
+    const rec = JSON.parse(await Deno.readTextFile(join(dir, ".slurm", "lock.json")));
+    assert.deepEqual([rec.pid, rec.jobs], [Deno.pid, ["7"]]);
+    // A local reproduce writing the output directory: refused too.
+    await Deno.writeTextFile(join(dir, ".lock"), holder(Deno.pid, "reproduce"));
+    await assert.rejects(
+      () => takeSlurmLock(dir, none),
+      /Cannot submit: Cannot write to .*: reproduce \(pid \d+ on /,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("assertNoSlurmPlanQueued() refuses a local reproduce while the plan's jobs are queued; without squeue a lenient check passes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, ".slurm"));
+    await Deno.writeTextFile(
+      join(dir, ".slurm", "lock.json"),
+      JSON.stringify({ pid: 42, host: "login1", jobs: ["5", "6"], submittedAt: "T" }),
+    );
+    const queued: CommandRunner = () =>
+      Promise.resolve({ code: 0, stdout: "6 RUNNING None\n", stderr: "" });
+    await assert.rejects(
+      () => assertNoSlurmPlanQueued(dir, "Cannot reproduce here", { run: queued, lenient: true }),
+      /Cannot reproduce here: a plan is already running in .*, submitted by pid 42 on login1 at T \(jobs 6 in the queue\)/,
+    );
+    const noSqueue: CommandRunner = () =>
+      Promise.resolve({ code: 127, stdout: "", stderr: "squeue: not found" });
+    await assertNoSlurmPlanQueued(dir, "Cannot reproduce here", { run: noSqueue, lenient: true });
+    await assert.rejects(() => assertNoSlurmPlanQueued(dir, "Cannot submit", { run: noSqueue }));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
