@@ -126,7 +126,14 @@ export function datasetFiles(tracers: readonly Tracer[] = TRACERS): string[] {
   ];
 }
 
-/** Files of a training run directory (shared data contract). */
+/**
+ * Files of a training run directory (shared data contract): the step's
+ * outputs, whose absence makes the step run again. `train` also writes
+ * `input_summary.json` (lib/predict/input_summary.ts), which only `predict`
+ * reads and rebuilds from the dataset when it is missing; a failure to write
+ * it is a warning, so it is not a step output: runs trained before it existed
+ * stay up to date and no step waits on it.
+ */
 export const RUN_FILES: readonly string[] = [
   "history.csv",
   "predictions.csv",
