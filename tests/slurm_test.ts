@@ -146,6 +146,9 @@ Deno.test({
       for (let i = 0; i < 20; i++) {
         const q = await run("squeue", ["-h", "-o", "%T %r", "-j", task]);
         if (/PENDING BeginTime/.test(q.out)) {
+          // Let slurmd finish revoking the old run's credential first: a relaunch within a
+          // fraction of a second of the requeue was killed with "Job credential revoked".
+          await new Promise((r) => setTimeout(r, 5000));
           await run("scontrol", ["update", `JobId=${task}`, "StartTime=now"]);
           break;
         }
