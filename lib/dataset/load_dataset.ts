@@ -6,27 +6,18 @@
  * @module
  */
 import { join } from "node:path";
-import { decodeNpy, parseCsv, type Row } from "../io/mod.ts";
+import { decodeNpy } from "../io/mod.ts";
 import { type NetworkKind, NETWORKS, type Split, type Tracer, TRACERS } from "../types/mod.ts";
+import {
+  DATASET_FILES,
+  type DatasetManifest,
+  IMAGE_PIXELS,
+  IMAGE_SIZE_PIX,
+  makeDatasetHint,
+  readCatalog,
+  readManifest,
+} from "./format.ts";
 import { type FoldSpec, foldSplits } from "./folds.ts";
-
-/** Side of a dataset image in pixels (120 pixels over 20 arcmin). */
-export const IMAGE_SIZE_PIX = 120;
-
-/** Pixels per image (120 x 120). */
-export const IMAGE_PIXELS = IMAGE_SIZE_PIX * IMAGE_SIZE_PIX;
-
-/** The header of `catalog.csv`, exactly. */
-export const CATALOG_COLUMNS: readonly string[] = [
-  "image",
-  "cluster",
-  "projection",
-  "redshift",
-  "m200_msun",
-  "r200_mpc",
-  "r200_arcmin",
-  "split",
-];
 
 /** The images and labels of one split (train, val or test). */
 export interface SplitData {
@@ -60,7 +51,7 @@ export interface LoadedDataset {
   /** The three splits. */
   splits: Record<Split, SplitData>;
   /** `manifest.json` parsed, or `null` when the file is absent. */
-  manifest: Record<string, unknown> | null;
+  manifest: DatasetManifest | null;
 }
 
 /** Options of {@linkcode loadDataset}. */
@@ -75,10 +66,6 @@ export interface LoadDatasetOptions {
 }
 
 const SPLITS: readonly Split[] = ["train", "val", "test"];
-
-function hint(dir: string): string {
-  return `Make a dataset first, e.g. \`deno task simulate --profile smoke --out ${dir}\`.`;
-}
 
 /** The channels a network reads, in star, fxs, fxb, ypar order. */
 export function channelsOf(kind: NetworkKind): Tracer[] {
@@ -114,21 +101,21 @@ export async function loadDataset(
   try {
     info = await Deno.stat(dir);
   } catch {
-    throw new Error(`Cannot load dataset: directory ${dir} does not exist. ${hint(dir)}`);
+    throw new Error(
+      `Cannot load dataset: directory ${dir} does not exist. ${makeDatasetHint(dir)}`,
+    );
   }
   if (!info.isDirectory) {
-    throw new Error(`Cannot load dataset: ${dir} is not a directory. ${hint(dir)}`);
+    throw new Error(`Cannot load dataset: ${dir} is not a directory. ${makeDatasetHint(dir)}`);
   }
-  const catalogPath = join(dir, "catalog.csv");
-  const rows = parseCatalog(await readText(catalogPath, dir), catalogPath);
+  const catalogPath = join(dir, DATASET_FILES.catalog);
+  const rows = await readCatalog(dir);
   const n = rows.length;
   // Check all files exist before reading any large one.
-  for (const t of channels) await mustExist(join(dir, `images_${t}.npy`), dir);
+  for (const t of channels) await mustExist(join(dir, DATASET_FILES.images(t)), dir);
 
-  const folds = options.fold
-    ? foldSplits(rows.map((r) => r.cluster as number), options.fold)
-    : null;
-  const splitOf = rows.map((r) => folds?.get(r.cluster as number) ?? (r.split as Split));
+  const folds = options.fold ? foldSplits(rows.map((r) => r.cluster), options.fold) : null;
+  const splitOf = rows.map((r) => folds?.get(r.cluster) ?? r.split);
   const counts: Record<Split, number> = { train: 0, val: 0, test: 0 };
   for (const s of splitOf) counts[s]++;
   for (const s of SPLITS) {
@@ -157,13 +144,13 @@ export async function loadDataset(
     const s = splitOf[i];
     const k = fill[s]++;
     posInSplit[i] = k;
-    splits[s].m200Msun[k] = r.m200_msun as number;
-    splits[s].image[k] = r.image as number;
-    splits[s].cluster[k] = r.cluster as number;
+    splits[s].m200Msun[k] = r.m200Msun;
+    splits[s].image[k] = r.image;
+    splits[s].cluster[k] = r.cluster;
   });
 
   for (const [c, tracer] of channels.entries()) {
-    const path = join(dir, `images_${tracer}.npy`);
+    const path = join(dir, DATASET_FILES.images(tracer));
     const bytes = await Deno.readFile(path);
     const arr = decodeNpy(bytes, path);
     const [a, b, d] = arr.shape;
@@ -196,14 +183,7 @@ export async function loadDataset(
     }
   }
 
-  let manifest: Record<string, unknown> | null = null;
-  try {
-    manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) {
-      throw new TypeError(`Cannot load dataset: ${join(dir, "manifest.json")} is not valid JSON`);
-    }
-  }
+  const manifest = await readManifest(dir);
   return { dir, kind: kind as NetworkKind, channels, nImages: n, splits, manifest };
 }
 
@@ -215,65 +195,6 @@ async function mustExist(path: string, dir: string): Promise<void> {
   try {
     await Deno.stat(path);
   } catch {
-    throw new Error(`Cannot load dataset: ${path} is missing. ${hint(dir)}`);
+    throw new Error(`Cannot load dataset: ${path} is missing. ${makeDatasetHint(dir)}`);
   }
-}
-
-async function readText(path: string, dir: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot load dataset: ${path} is missing. ${hint(dir)}`);
-    }
-    throw e;
-  }
-}
-
-/** What is wrong with a catalogue header: the columns missing, unexpected or out of order. */
-function headerMismatch(got: string[]): string {
-  const want: readonly string[] = CATALOG_COLUMNS;
-  const missing = want.filter((c) => !got.includes(c));
-  const extra = got.filter((c) => !want.includes(c));
-  const expected = `expected the header "${want.join(",")}"`;
-  if (missing.length > 0) {
-    return `column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing` +
-      (extra.length > 0 ? ` (found ${extra.map((c) => `"${c}"`).join(", ")} instead)` : "") +
-      `; ${expected}`;
-  }
-  if (extra.length > 0) return `unexpected column(s) ${extra.join(", ")}; ${expected}`;
-  return `columns in the order "${got.join(",")}"; ${expected}`;
-}
-
-/** Parse and check `catalog.csv`: header, image indices 0..N-1 in order, positive masses, splits. */
-export function parseCatalog(text: string, source = "catalog.csv"): Row[] {
-  const header = text.slice(0, text.search(/\r?\n|$/));
-  if (header !== CATALOG_COLUMNS.join(",")) {
-    throw new TypeError(`Cannot read ${source}: ${headerMismatch(header.split(","))}`);
-  }
-  const rows = parseCsv(text, source);
-  if (rows.length === 0) {
-    throw new RangeError(`Cannot read ${source}: no images. Simulate a dataset with clusters.`);
-  }
-  rows.forEach((r, i) => {
-    if (r.image !== i) {
-      throw new TypeError(
-        `Cannot read ${source}: row ${i + 2} has image ${r.image}, expected ${i} ` +
-          `(rows must list images 0..N-1 in order)`,
-      );
-    }
-    const m = r.m200_msun;
-    if (typeof m !== "number" || !(m > 0)) {
-      throw new RangeError(`Cannot read ${source}: row ${i + 2} has m200_msun ${m}, need > 0`);
-    }
-    if (typeof r.cluster !== "number" || !Number.isInteger(r.cluster)) {
-      throw new TypeError(`Cannot read ${source}: row ${i + 2} has cluster ${r.cluster}`);
-    }
-    if (!(SPLITS as readonly unknown[]).includes(r.split)) {
-      throw new TypeError(
-        `Cannot read ${source}: row ${i + 2} has split "${r.split}", expected train, val or test`,
-      );
-    }
-  });
-  return rows;
 }

@@ -16,8 +16,12 @@ import { join } from "node:path";
 import { ensureWritableDir, writeJsonAtomic } from "../io/mod.ts";
 import { npyHeaderF32 } from "../io/npy_stream.ts";
 import { TRACERS } from "../types/mod.ts";
-import { CATALOG_COLUMNS, IMAGE_SIZE_PIX } from "./load_dataset.ts";
-import { DATASET_FILES, DATASET_GALAXY_COLUMNS } from "./simulate.ts";
+import {
+  CATALOG_COLUMNS,
+  DATASET_FILES,
+  DATASET_GALAXY_COLUMNS,
+  IMAGE_SIZE_PIX,
+} from "./format.ts";
 import { SHARD_DEFERRED_KEYS, SHARD_FORMAT, type ShardManifest } from "./shard.ts";
 
 /** Options of {@linkcode mergeShards}. */

@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+export * from "./format.ts";
 export * from "./render.ts";
 export * from "./simulate.ts";
 export * from "./load_dataset.ts";

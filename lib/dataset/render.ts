@@ -1,19 +1,15 @@
 /**
  * One cluster to four views (paper §2.2): particles from the mock-cluster
- * model, then for each of the four projections a random rotation about the
- * line of sight, a random redshift z ~ U(0.03, 0.07), optional line-of-sight
- * field haloes, binning of all particles (eqs. 2-5), Gaussian noise and beam
- * (Table 1). Each cluster draws only from its own stream
+ * model, imaged by lib/observe's `observeFourViews` (for each of the four
+ * projections a random redshift z ~ U(0.03, 0.07) and rotation about the
+ * line of sight, binning (eqs. 2-5), Gaussian noise and beam, Table 1), with
+ * the optional line-of-sight field haloes and the galaxies of each view. Each cluster draws only from its own stream
  * (`clusterRng(seed, clusterId)`), so the result does not depend on which
  * worker renders it or in which order.
  *
  * @module
  */
-import {
-  comovingDistanceMpc,
-  type Cosmology,
-  redshiftAtComovingDistance,
-} from "../cosmology/mod.ts";
+import { type Cosmology, redshiftAtComovingDistance } from "../cosmology/mod.ts";
 import { duffy08Concentration, type HaloRecord } from "../halo/mod.ts";
 import {
   type ClusterHalo,
@@ -22,20 +18,21 @@ import {
   generateClusterParticles,
 } from "../particles/mod.ts";
 import {
-  applyInstrument,
   binParticles,
   drawLineOfSightHaloes,
+  type FourViews,
   gasObservables,
   instrumentsFor,
   type LineOfSightModel,
   makeLineOfSightModel,
+  observeFourViews,
   projectGalaxies,
-  projectionFrame,
   type TracerInstrument,
 } from "../observe/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { ARCMIN_PER_RAD } from "../constants/mod.ts";
-import { type NoiseSetting, type Tracer, TRACERS } from "../types/mod.ts";
+import type { NoiseSetting, Tracer } from "../types/mod.ts";
+import { FIELD_OF_VIEW_ARCMIN, IMAGE_SIZE_PIX, VIEW_REDSHIFT_RANGE } from "./format.ts";
 
 /** Stream key of the per-cluster generators under the dataset seed. */
 export const CLUSTER_STREAM = 2;
@@ -80,9 +77,9 @@ export function defaultRenderSettings(
   return {
     cosmology: options.cosmology,
     seed: options.seed,
-    npix: 120,
-    fovArcmin: 20,
-    redshiftRange: [0.03, 0.07],
+    npix: IMAGE_SIZE_PIX,
+    fovArcmin: FIELD_OF_VIEW_ARCMIN,
+    redshiftRange: [...VIEW_REDSHIFT_RANGE],
     los: options.los ?? true,
     losDepthMpc: 50,
     losMinMassMsun: 1e12,
@@ -101,15 +98,9 @@ export interface ViewGalaxy {
   mGalMsun: number;
 }
 
-/** The four views of one cluster. */
-export interface ClusterViews {
+/** The four views of one cluster, with its galaxies and line-of-sight haloes. */
+export interface ClusterViews extends FourViews {
   clusterId: number;
-  /** Per tracer: 4 images of npix*npix float32, projection-major. */
-  images: Record<Tracer, Float32Array>;
-  /** Redshift of each view. */
-  redshifts: number[];
-  /** R200 in arcmin of each view. */
-  r200Arcmin: number[];
   /** Galaxies above the catalogue threshold inside each view (cluster and line of sight). */
   galaxies: ViewGalaxy[];
   /** Number of line-of-sight haloes drawn per view. */
@@ -151,21 +142,20 @@ export function renderClusterViews(
   const rng = clusterRng(s.seed, halo.id);
   const particles = generateClusterParticles(halo, rng.fork(0), { ...s.model, cosmology: cosmo });
   const obs = gasObservables(particles.gas);
-  const npix2 = s.npix * s.npix;
-  const images = {} as Record<Tracer, Float32Array>;
-  for (const t of TRACERS) images[t] = new Float32Array(4 * npix2);
-  const redshifts: number[] = [];
-  const r200Arcmin: number[] = [];
   const galaxies: ViewGalaxy[] = [];
   const losCounts: number[] = [];
   const fovRad = s.fovArcmin / ARCMIN_PER_RAD;
-  for (let p = 0; p < 4; p++) {
-    const vr = rng.fork(1 + p);
-    const z = vr.uniform(s.redshiftRange[0], s.redshiftRange[1]);
-    const frame = projectionFrame(p, vr.uniform(0, 2 * Math.PI));
-    const dC = comovingDistanceMpc(z, cosmo);
-    const placement = { dAMpc: dC / (1 + z), dLMpc: dC * (1 + z) };
-    const grid = { npix: s.npix, fovArcmin: s.fovArcmin };
+  const grid = { npix: s.npix, fovArcmin: s.fovArcmin };
+  const options = {
+    ...grid,
+    cosmology: cosmo,
+    redshiftRange: s.redshiftRange,
+    instruments: s.instruments,
+    r200Mpc: halo.r200Mpc,
+  };
+  const views = observeFourViews(rng, options, (view) => {
+    const { projection: p, frame, placement, rng: vr } = view;
+    const dC = placement.dCMpc;
     const img = binParticles(particles, { ...grid, frame, placement, observables: obs });
     for (const g of projectGalaxies(particles.galaxies, { ...grid, frame, placement })) {
       galaxies.push({ projection: p, ...g });
@@ -205,17 +195,7 @@ export function renderClusterViews(
       }
     }
     losCounts.push(nLos);
-    const nr = vr.fork(1_000_000);
-    for (const t of TRACERS) {
-      applyInstrument(img[t], s.instruments[t], {
-        npix: s.npix,
-        pixelArcmin: s.fovArcmin / s.npix,
-        rng: nr,
-      });
-      images[t].set(img[t], p * npix2); // float64 -> float32
-    }
-    redshifts.push(z);
-    r200Arcmin.push((halo.r200Mpc / placement.dAMpc) * ARCMIN_PER_RAD);
-  }
-  return { clusterId: halo.id, images, redshifts, r200Arcmin, galaxies, losHaloes: losCounts };
+    return img;
+  });
+  return { clusterId: halo.id, ...views, galaxies, losHaloes: losCounts };
 }

@@ -20,11 +20,9 @@
  *
  * @module
  */
-import { CATALOG_COLUMNS } from "./load_dataset.ts";
-import { join } from "node:path";
 import { type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";
-import { ensureWritableDir, formatCsv, ProgressBar, type Row, writeJsonAtomic } from "../io/mod.ts";
+import { ensureWritableDir, ProgressBar } from "../io/mod.ts";
 import { getProfile } from "../profiles/mod.ts";
 import { Rng } from "../random/mod.ts";
 import {
@@ -43,8 +41,20 @@ import {
   renderClusterViews,
   type RenderSettings,
 } from "./render.ts";
-import { NpyStreamWriter } from "../io/npy_stream.ts";
-import denoJson from "../../deno.json" with { type: "json" };
+import {
+  type CatalogEntry,
+  type DatasetManifest,
+  DatasetWriter,
+  GALAXY_UNITS,
+  type GalaxyRecord,
+  IMAGE_UNITS,
+  MANIFEST_FLUX_CONVENTION,
+  MANIFEST_NOISE_ORDER,
+  MANIFEST_PROJECTIONS,
+  manifestGeometry,
+  manifestHeader,
+  spreadInMass,
+} from "./format.ts";
 import {
   checkShard,
   SHARD_DEFERRED_KEYS,
@@ -98,19 +108,9 @@ export interface SimulateResult {
   clusters: number;
   images: number;
   seconds: number;
+  /** The dataset's manifest, or a shard's (lib/dataset/shard.ts). */
   manifest: Record<string, unknown>;
 }
-
-/** Names of the files of a dataset directory. */
-export const DATASET_FILES = {
-  catalog: "catalog.csv",
-  galaxies: "galaxies.csv",
-  manifest: "manifest.json",
-  images: (t: Tracer) => `images_${t}.npy`,
-} as const;
-
-/** Header of galaxies.csv (the dataset contract). */
-export const DATASET_GALAXY_COLUMNS = ["image", "cluster", "x_pix", "y_pix", "m_gal_msun"];
 
 interface Resolved {
   out: string;
@@ -193,16 +193,7 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
  */
 export function selectClusters(haloes: HaloRecord[], n: number | null): HaloRecord[] {
   if (haloes.length === 0) throw new RangeError("Cannot select clusters: the catalogue is empty");
-  if (n === null || n >= haloes.length) return [...haloes].sort((a, b) => a.id - b.id);
-  const sorted = [...haloes].sort((a, b) => a.m200Msun - b.m200Msun || a.id - b.id);
-  const picked = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    const k = n === 1
-      ? Math.floor((sorted.length - 1) / 2)
-      : Math.round((i * (sorted.length - 1)) / (n - 1));
-    picked.add(k);
-  }
-  return [...picked].map((k) => sorted[k]).sort((a, b) => a.id - b.id);
+  return spreadInMass(haloes, n, { mass: (h) => h.m200Msun, id: (h) => h.id });
 }
 
 /** Split cluster ids 60/20/20 into train/val/test with a seeded shuffle. */
@@ -331,13 +322,6 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     settings.instruments[t].rms *= f;
   }
   const nImages = 4 * mine.length;
-  const npix = settings.npix;
-  const suffix = `.partial-${Deno.pid}`;
-  const temp = (name: string) => join(o.out, name + suffix);
-  const writers: Partial<Record<Tracer, NpyStreamWriter>> = {};
-  const catalogRows: Row[] = [];
-  const galaxyRows: Row[] = [];
-  const tempFiles: string[] = [];
   const bar = new ProgressBar({
     label: "simulate",
     total: mine.length,
@@ -345,58 +329,46 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     silent: o.silent,
   });
   let losTotal = 0;
+  const writer = await DatasetWriter.create(o.out, { nImages, npix: settings.npix });
   try {
-    for (const t of TRACERS) {
-      const path = temp(DATASET_FILES.images(t));
-      tempFiles.push(path);
-      writers[t] = await NpyStreamWriter.create(path, [nImages, npix, npix]);
-    }
     await renderAll(mine, settings, o.workers, async (k, v) => {
       const h = mine[k];
-      for (const t of TRACERS) await writers[t]!.append(v.images[t]);
+      const rows: CatalogEntry[] = [];
       for (let p = 0; p < 4; p++) {
-        catalogRows.push({
+        rows.push({
           image: firstImage + 4 * k + p,
           cluster: h.id,
           projection: p,
-          redshift: v.redshifts[p].toPrecision(8),
-          m200_msun: h.m200Msun.toPrecision(8),
-          r200_mpc: h.r200Mpc.toPrecision(8),
-          r200_arcmin: v.r200Arcmin[p].toPrecision(8),
+          redshift: v.redshifts[p],
+          m200Msun: h.m200Msun,
+          r200Mpc: h.r200Mpc,
+          r200Arcmin: v.r200Arcmin[p],
           split: split.get(h.id)!,
         });
         losTotal += v.losHaloes[p];
       }
-      for (const g of v.galaxies) {
-        galaxyRows.push({
-          image: firstImage + 4 * k + g.projection,
-          cluster: h.id,
-          x_pix: g.xPix.toFixed(3),
-          y_pix: g.yPix.toFixed(3),
-          m_gal_msun: g.mGalMsun.toPrecision(6),
-        });
-      }
+      const galaxies: GalaxyRecord[] = v.galaxies.map((g) => ({
+        image: firstImage + 4 * k + g.projection,
+        cluster: h.id,
+        xPix: g.xPix,
+        yPix: g.yPix,
+        mGalMsun: g.mGalMsun,
+      }));
+      await writer.append(v.images, rows, galaxies);
       bar.update(k + 1, `cluster ${h.id}`);
     });
-    for (const t of TRACERS) await writers[t]!.close();
-    const catPath = temp(DATASET_FILES.catalog);
-    const galPath = temp(DATASET_FILES.galaxies);
-    tempFiles.push(catPath, galPath);
-    galaxyRows.sort((a, b) => (a.image as number) - (b.image as number));
-    await Deno.writeTextFile(catPath, formatCsv(catalogRows, [...CATALOG_COLUMNS]));
-    await Deno.writeTextFile(galPath, formatCsv(galaxyRows, DATASET_GALAXY_COLUMNS));
   } catch (e) {
-    for (const t of TRACERS) writers[t]?.abort();
-    for (const f of tempFiles) await Deno.remove(f).catch(() => {});
+    await writer.abort();
     throw e;
   }
+  await writer.finish();
   bar.done();
   const counts = { train: 0, val: 0, test: 0 };
   for (const s of split.values()) counts[s]++;
   const datasetManifest = buildManifest(o, settings, {
     clusters: haloes.length,
     images: 4 * haloes.length,
-    galaxies: galaxyRows.length,
+    galaxies: writer.galaxies,
     splitClusters: counts,
     losHaloesPerImage: nImages > 0 ? losTotal / nImages : 0,
     catalogueSize: catalogue.length,
@@ -404,7 +376,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   });
   let manifest: Record<string, unknown> = datasetManifest;
   if (o.shard) {
-    for (const key of SHARD_DEFERRED_KEYS) datasetManifest[key] = null;
+    for (const key of SHARD_DEFERRED_KEYS) (datasetManifest as Record<string, unknown>)[key] = null;
     const shardManifest: ShardManifest = {
       format: SHARD_FORMAT,
       shard: {
@@ -414,7 +386,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
         clusters: mine.length,
         firstImage,
         images: nImages,
-        galaxies: galaxyRows.length,
+        galaxies: writer.galaxies,
         losHaloes: losTotal,
         code: o.shard.code ?? null,
       },
@@ -423,13 +395,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     manifest = shardManifest as unknown as Record<string, unknown>;
   }
   // Publish: drop the old manifest, rename data into place, write the manifest last.
-  await Deno.remove(join(o.out, DATASET_FILES.manifest)).catch(() => {});
-  for (const t of TRACERS) {
-    await Deno.rename(temp(DATASET_FILES.images(t)), join(o.out, DATASET_FILES.images(t)));
-  }
-  await Deno.rename(temp(DATASET_FILES.catalog), join(o.out, DATASET_FILES.catalog));
-  await Deno.rename(temp(DATASET_FILES.galaxies), join(o.out, DATASET_FILES.galaxies));
-  await writeJsonAtomic(join(o.out, DATASET_FILES.manifest), manifest);
+  await writer.commit(manifest);
   return {
     out: o.out,
     clusters: mine.length,
@@ -442,28 +408,21 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
 function buildManifest(
   o: Resolved,
   s: RenderSettings,
-  counts: Record<string, unknown>,
-): Record<string, unknown> {
-  const pixelArcsec = (s.fovArcmin * 60) / s.npix;
+  counts: Pick<DatasetManifest, "clusters" | "images" | "galaxies" | "splitClusters"> & {
+    losHaloesPerImage: number;
+    catalogueSize: number;
+    clustersRequested: number | null;
+  },
+): DatasetManifest {
   return {
-    format: "yan2020-dataset",
-    formatVersion: 1,
-    toolkit: { name: denoJson.name, version: denoJson.version },
+    ...manifestHeader(),
     profile: o.profile,
     seed: o.seed,
     ...counts,
-    npix: s.npix,
-    fovArcmin: s.fovArcmin,
-    pixelArcsec,
-    centrePixel: [s.npix / 2, s.npix / 2],
+    ...manifestGeometry(s.npix, s.fovArcmin),
     imageOrder:
       "image = 4 * (rank of the cluster by id) + projection; arrays [image][row y][col x]",
-    projections: [
-      "x",
-      "y",
-      "z",
-      "(sqrt2/2, -sqrt2/2, 0)",
-    ],
+    projections: [...MANIFEST_PROJECTIONS],
     redshiftRange: s.redshiftRange,
     los: o.los,
     losDepthMpc: s.losDepthMpc,
@@ -473,29 +432,17 @@ function buildManifest(
       TRACERS.map((
         t,
       ) => [t, { rms: s.instruments[t].rms, beamFwhmArcmin: s.instruments[t].beamFwhmArcmin }]),
-    ),
-    noiseOrder: "Gaussian noise added first, then Gaussian beam smoothing (paper §2.2)",
+    ) as DatasetManifest["instruments"],
+    noiseOrder: MANIFEST_NOISE_ORDER,
     noiseScale: o.noiseScale,
     units: {
-      star:
-        "Msun Mpc^-2: stellar surface density, paper eq. 2, stellar mass in the pixel over its " +
-        "physical area S = (d_A * 10 arcsec)^2 in physical Mpc^2. Table 1 prints the unit as Msun; " +
-        "its noise (2.14e11, '1/10 of the mean across the sample') is only consistent with this " +
-        "surface density (mock mean pixel ~1e12 Msun Mpc^-2). Multiply by S for Msun per pixel.",
-      fxs: "erg s^-1 cm^-2 per pixel, rest-frame 0.5-2 keV (Tozzi & Norman 2001 cooling with a " +
-        "bremsstrahlung band fraction; see lib/observe/tozzi_norman01.ts)",
-      fxb: "erg s^-1 cm^-2 per pixel, bolometric (Tozzi & Norman 2001, Z = 0.3 Zsun)",
-      ypar: "Compton y (dimensionless), sum of Upsilon / S per pixel (paper eq. 5)",
-      redshift: "redshift of the view (U(0.03, 0.07))",
+      ...IMAGE_UNITS,
       m200_msun: "M200c of the hydro halo [Msun], the label",
       r200_mpc: "r200c [physical Mpc] at z = 0",
       r200_arcmin: "r200 / d_A(redshift) [arcmin]",
-      x_pix: "continuous pixel coordinate, column (0..npix), centre at npix/2",
-      y_pix: "continuous pixel coordinate, row (0..npix), centre at npix/2",
-      m_gal_msun:
-        "galaxy stellar mass [Msun] (> 1e10); cluster, companion and line-of-sight galaxies",
+      ...GALAXY_UNITS,
     },
-    fluxConvention: "F = L / (4 pi d_L^2) (the paper's eq. 4 omits the square: a typo)",
+    fluxConvention: MANIFEST_FLUX_CONVENTION,
     cosmology: s.cosmology,
     model: {
       generator: "lib/particles generateClusterParticles (mock-universe.md §3)",

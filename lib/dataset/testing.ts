@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { formatCsv, type Row, writeJsonAtomic, writeNpyAtomic } from "../io/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { type Tracer, TRACERS } from "../types/mod.ts";
-import { CATALOG_COLUMNS, IMAGE_PIXELS, IMAGE_SIZE_PIX } from "./load_dataset.ts";
+import { CATALOG_COLUMNS, IMAGE_PIXELS, IMAGE_SIZE_PIX } from "./format.ts";
 
 /** Options of {@linkcode writeSyntheticDataset}. */
 export interface SyntheticDatasetOptions {

@@ -37,28 +37,37 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { ARCMIN_PER_RAD } from "../constants/mod.ts";
 import { comovingDistanceMpc, type Cosmology } from "../cosmology/mod.ts";
 import {
-  CATALOG_COLUMNS,
+  type CatalogEntry,
   clusterRng,
-  DATASET_FILES,
-  DATASET_GALAXY_COLUMNS,
+  type DatasetManifest,
+  DatasetWriter,
+  FIELD_OF_VIEW_ARCMIN,
+  IMAGE_SIZE_PIX,
+  IMAGE_UNITS,
+  MANIFEST_FLUX_CONVENTION,
+  MANIFEST_NOISE_ORDER,
+  MANIFEST_PROJECTIONS,
+  manifestGeometry,
+  manifestHeader,
   splitClusters,
+  spreadInMass,
+  VIEW_REDSHIFT_RANGE,
 } from "../dataset/mod.ts";
 import { type Hdf5Dataset, Hdf5File, hdf5FileSet } from "../hdf5/mod.ts";
-import { ensureWritableDir, formatCsv, ProgressBar, type Row, writeJsonAtomic } from "../io/mod.ts";
+import { ensureWritableDir, ProgressBar } from "../io/mod.ts";
 import {
-  applyInstrument,
   binParticles,
+  type FourViews,
   gasObservables,
   instrumentsFor,
+  observeFourViews,
   PROJECTION_AXES,
-  projectionFrame,
 } from "../observe/mod.ts";
 import { allocGalaxies, allocGas, allocStars, type ClusterParticles } from "../particles/mod.ts";
-import { type NoiseSetting, parseNoise, type Tracer, TRACERS } from "../types/mod.ts";
+import { type NoiseSetting, parseNoise, TRACERS } from "../types/mod.ts";
 import {
   densityToMsunPerMpc3,
   formatFields,
@@ -72,9 +81,7 @@ import {
   type SnapshotHeader,
   tngTemperatureK,
 } from "./formats.ts";
-import { NpyStreamWriter } from "../io/npy_stream.ts";
 import { formatTriple, NonFiniteGuard } from "./_finite.ts";
-import denoJson from "../../deno.json" with { type: "json" };
 
 /** Options of {@linkcode importSnapshot}. */
 export interface ImportOptions {
@@ -118,12 +125,12 @@ export interface ImportResult {
   clusters: number;
   images: number;
   seconds: number;
-  manifest: Record<string, unknown>;
+  manifest: DatasetManifest;
 }
 
-const NPIX = 120;
-const FOV_ARCMIN = 20;
-const REDSHIFT_RANGE: [number, number] = [0.03, 0.07];
+const NPIX = IMAGE_SIZE_PIX;
+const FOV_ARCMIN = FIELD_OF_VIEW_ARCMIN;
+const REDSHIFT_RANGE = VIEW_REDSHIFT_RANGE;
 /** Radius of the region kept without line-of-sight structure, in units of r200. */
 export const NO_LOS_RADIUS_R200 = 3;
 
@@ -202,19 +209,6 @@ function resolve(o: ImportOptions) {
     los: o.los ?? true,
     silent: o.silent ?? false,
   };
-}
-
-/** Evenly spread `n` of `groups` in mass (all when n is null or larger), returned by index. */
-function spreadInMass(groups: Group[], n: number | null): Group[] {
-  if (n === null || n >= groups.length) return groups;
-  const sorted = [...groups].sort((a, b) => a.m200Msun - b.m200Msun || a.index - b.index);
-  const picked = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    picked.add(
-      n === 1 ? (sorted.length - 1) >> 1 : Math.round((i * (sorted.length - 1)) / (n - 1)),
-    );
-  }
-  return [...picked].map((k) => sorted[k]).sort((a, b) => a.index - b.index);
 }
 
 /** Check, before any long read, that every file has the fields the format needs. */
@@ -390,7 +384,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
         `Msun (the largest is ${top.toExponential(3)}); lower --min-m200`,
     );
   }
-  const selected = spreadInMass(above, o.clusters);
+  const selected = spreadInMass(above, o.clusters, { mass: (g) => g.m200Msun, id: (g) => g.index });
   const split = splitClusters(selected.map((g) => g.index), o.seed);
   await ensureWritableDir(o.out);
 
@@ -407,11 +401,6 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
   }
 
   const nImages = 4 * selected.length;
-  const suffix = `.partial-${Deno.pid}`;
-  const temp = (name: string) => join(o.out, name + suffix);
-  const writers: Partial<Record<Tracer, NpyStreamWriter>> = {};
-  const catalogRows: Row[] = [];
-  const tempFiles: string[] = [];
   const passes = Math.ceil(selected.length / o.clustersPerPass);
   const bar = new ProgressBar({
     label: "import",
@@ -420,12 +409,8 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     silent: o.silent,
   });
   let done = 0;
+  const writer = await DatasetWriter.create(o.out, { nImages, npix: NPIX });
   try {
-    for (const t of TRACERS) {
-      const path = temp(DATASET_FILES.images(t));
-      tempFiles.push(path);
-      writers[t] = await NpyStreamWriter.create(path, [nImages, NPIX, NPIX]);
-    }
     for (let pass = 0; pass < passes; pass++) {
       const batch = selected.slice(pass * o.clustersPerPass, (pass + 1) * o.clustersPerPass);
       const kept = batch.map(() => new Kept());
@@ -482,44 +467,34 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
           instruments,
         });
         kept[k] = new Kept(); // free the particles
-        for (const t of TRACERS) await writers[t]!.append(views.images[t]);
         const imageBase = 4 * (pass * o.clustersPerPass + k);
-        for (let p = 0; p < 4; p++) {
-          catalogRows.push({
-            image: imageBase + p,
-            cluster: g.index,
-            projection: p,
-            redshift: views.redshifts[p].toPrecision(8),
-            m200_msun: g.m200Msun.toPrecision(8),
-            r200_mpc: g.r200Mpc.toPrecision(8),
-            r200_arcmin: views.r200Arcmin[p].toPrecision(8),
-            split: split.get(g.index)!,
-          });
-        }
+        const rows: CatalogEntry[] = [0, 1, 2, 3].map((p) => ({
+          image: imageBase + p,
+          cluster: g.index,
+          projection: p,
+          redshift: views.redshifts[p],
+          m200Msun: g.m200Msun,
+          r200Mpc: g.r200Mpc,
+          r200Arcmin: views.r200Arcmin[p],
+          split: split.get(g.index)!,
+        }));
+        await writer.append(views.images, rows);
         bar.update(done + k + 1, `rendered group ${g.index}`);
       }
       done += batch.length;
     }
-    for (const t of TRACERS) await writers[t]!.close();
-    const catPath = temp(DATASET_FILES.catalog);
-    const galPath = temp(DATASET_FILES.galaxies);
-    tempFiles.push(catPath, galPath);
-    await Deno.writeTextFile(catPath, formatCsv(catalogRows, [...CATALOG_COLUMNS]));
-    await Deno.writeTextFile(galPath, formatCsv([], DATASET_GALAXY_COLUMNS));
   } catch (e) {
-    for (const t of TRACERS) writers[t]?.abort();
-    for (const p of tempFiles) await Deno.remove(p).catch(() => {});
+    await writer.abort();
     throw e;
   }
+  await writer.finish();
   bar.done();
   const droppedLine = guard.summary();
   if (droppedLine) console.error(droppedLine);
   const counts = { train: 0, val: 0, test: 0 };
   for (const s of split.values()) counts[s]++;
-  const manifest = {
-    format: "yan2020-dataset",
-    formatVersion: 1,
-    toolkit: { name: denoJson.name, version: denoJson.version },
+  const manifest: DatasetManifest = {
+    ...manifestHeader(),
     profile: null,
     seed: o.seed,
     source: {
@@ -552,30 +527,23 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     galaxies: 0,
     galaxiesNote: "no galaxy catalogue is imported; galaxies.csv has its header only",
     splitClusters: counts,
-    npix: NPIX,
-    fovArcmin: FOV_ARCMIN,
-    pixelArcsec: (FOV_ARCMIN * 60) / NPIX,
-    centrePixel: [NPIX / 2, NPIX / 2],
+    ...manifestGeometry(NPIX, FOV_ARCMIN),
     imageOrder:
       "image = 4 * (rank of the group by catalogue index) + projection; arrays [image][row y][col x]",
-    projections: ["x", "y", "z", "(sqrt2/2, -sqrt2/2, 0)"],
-    redshiftRange: REDSHIFT_RANGE,
+    projections: [...MANIFEST_PROJECTIONS],
+    redshiftRange: [...REDSHIFT_RANGE],
     los: o.los,
     losDepthMpc: o.losDepthMpc,
     noise: o.noise,
-    instruments: Object.fromEntries(TRACERS.map((t) => [t, instruments[t]])),
-    noiseOrder: "Gaussian noise added first, then Gaussian beam smoothing (paper §2.2)",
+    instruments: Object.fromEntries(
+      TRACERS.map((t) => [t, instruments[t]]),
+    ) as DatasetManifest["instruments"],
+    noiseOrder: MANIFEST_NOISE_ORDER,
     units: IMPORT_UNITS,
-    fluxConvention: "F = L / (4 pi d_L^2) (the paper's eq. 4 omits the square: a typo)",
+    fluxConvention: MANIFEST_FLUX_CONVENTION,
     cosmology,
   };
-  await Deno.remove(join(o.out, DATASET_FILES.manifest)).catch(() => {});
-  for (const t of TRACERS) {
-    await Deno.rename(temp(DATASET_FILES.images(t)), join(o.out, DATASET_FILES.images(t)));
-  }
-  await Deno.rename(temp(DATASET_FILES.catalog), join(o.out, DATASET_FILES.catalog));
-  await Deno.rename(temp(DATASET_FILES.galaxies), join(o.out, DATASET_FILES.galaxies));
-  await writeJsonAtomic(join(o.out, DATASET_FILES.manifest), manifest);
+  await writer.commit(manifest);
   return {
     out: o.out,
     clusters: selected.length,
@@ -587,13 +555,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
 
 /** Unit descriptions of an imported dataset (the same units as `simulateDataset`'s). */
 export const IMPORT_UNITS: Readonly<Record<string, string>> = Object.freeze({
-  star: "Msun Mpc^-2: stellar surface density, paper eq. 2, stellar mass in the pixel over its " +
-    "physical area S = (d_A * 10 arcsec)^2 in physical Mpc^2",
-  fxs: "erg s^-1 cm^-2 per pixel, rest-frame 0.5-2 keV (Tozzi & Norman 2001 cooling with a " +
-    "bremsstrahlung band fraction; see lib/observe/tozzi_norman01.ts)",
-  fxb: "erg s^-1 cm^-2 per pixel, bolometric (Tozzi & Norman 2001, Z = 0.3 Zsun)",
-  ypar: "Compton y (dimensionless), sum of Upsilon / S per pixel (paper eq. 5)",
-  redshift: "redshift of the view (U(0.03, 0.07))",
+  ...IMAGE_UNITS,
   m200_msun: "M200c of the group from the group catalogue [Msun], the label",
   r200_mpc: "r200c of the group [physical Mpc] at the snapshot's redshift",
   r200_arcmin: "r200 / d_A(redshift) [arcmin]",
@@ -765,7 +727,7 @@ interface RenderGroupOptions {
   instruments: ReturnType<typeof instrumentsFor>;
 }
 
-/** The four views of one imported group (same draws and geometry as lib/dataset render.ts). */
+/** The four views of one imported group (lib/observe `observeFourViews`, as the mock's). */
 export function renderGroup(
   g: { index: number; r200Mpc: number },
   kept: {
@@ -774,19 +736,19 @@ export function renderGroup(
     stars: { data: Float32Array; n: number };
   },
   options: RenderGroupOptions,
-): { images: Record<Tracer, Float32Array>; redshifts: number[]; r200Arcmin: number[] } {
-  const rng = clusterRng(options.seed, g.index);
-  const images = {} as Record<Tracer, Float32Array>;
-  for (const t of TRACERS) images[t] = new Float32Array(4 * NPIX * NPIX);
-  const redshifts: number[] = [];
-  const r200Arcmin: number[] = [];
+): FourViews {
   const gd = kept.gas.data;
   const sd = kept.stars.data;
-  for (let p = 0; p < 4; p++) {
-    const vr = rng.fork(1 + p);
-    const z = vr.uniform(REDSHIFT_RANGE[0], REDSHIFT_RANGE[1]);
-    const frame = projectionFrame(p, vr.uniform(0, 2 * Math.PI));
-    const n = PROJECTION_AXES[p];
+  const viewOptions = {
+    cosmology: options.cosmology,
+    npix: NPIX,
+    fovArcmin: FOV_ARCMIN,
+    redshiftRange: REDSHIFT_RANGE,
+    instruments: options.instruments,
+    r200Mpc: g.r200Mpc,
+  };
+  return observeFourViews(clusterRng(options.seed, g.index), viewOptions, (view) => {
+    const n = PROJECTION_AXES[view.projection];
     const inSlab = (x: number, y: number, zz: number) =>
       !options.los || Math.abs(x * n[0] + y * n[1] + zz * n[2]) <= options.depthMpc;
     const gi: number[] = [];
@@ -821,26 +783,13 @@ export function renderGroup(
         observables.lBolErgPerS[k] = 0;
       }
     });
-    const dC = comovingDistanceMpc(z, options.cosmology);
-    const placement = { dAMpc: dC / (1 + z), dLMpc: dC * (1 + z) };
-    const img = binParticles(particles, {
+    const { dAMpc, dLMpc } = view.placement;
+    return binParticles(particles, {
       npix: NPIX,
       fovArcmin: FOV_ARCMIN,
-      frame,
-      placement,
+      frame: view.frame,
+      placement: { dAMpc, dLMpc },
       observables,
     });
-    const nr = vr.fork(1_000_000);
-    for (const t of TRACERS) {
-      applyInstrument(img[t], options.instruments[t], {
-        npix: NPIX,
-        pixelArcmin: FOV_ARCMIN / NPIX,
-        rng: nr,
-      });
-      images[t].set(img[t], p * NPIX * NPIX);
-    }
-    redshifts.push(z);
-    r200Arcmin.push((g.r200Mpc / placement.dAMpc) * ARCMIN_PER_RAD);
-  }
-  return { images, redshifts, r200Arcmin };
+  });
 }

@@ -25,11 +25,8 @@
  */
 import { ARCMIN_PER_RAD, MPC_CM } from "../constants/mod.ts";
 import type { ClusterParticles } from "../particles/mod.ts";
-import { comovingDistanceMpc, type Cosmology } from "../cosmology/mod.ts";
-import type { Rng } from "../random/mod.ts";
-import { type Tracer, TRACERS } from "../types/mod.ts";
-import { type GasObservables, gasObservables } from "./particle_observables.ts";
-import { applyInstrument, type TracerInstrument } from "./noise.ts";
+import type { Tracer } from "../types/mod.ts";
+import type { GasObservables } from "./particle_observables.ts";
 
 /** The paper's four projection axes: x, y, z and (sqrt2/2, -sqrt2/2, 0) (§2.2). */
 export const PROJECTION_AXES: readonly (readonly [number, number, number])[] = [
@@ -119,7 +116,8 @@ export interface BinOptions extends ImageGrid {
   into?: TracerImages;
 }
 
-function checkGrid(g: ImageGrid): { npix: number; pixRad: number } {
+/** Check an image grid; returns its pixels per side and pixel size [rad]. */
+export function checkImageGrid(g: ImageGrid): { npix: number; pixRad: number } {
   const npix = g.npix ?? 120;
   const fov = g.fovArcmin ?? 20;
   if (!(Number.isInteger(npix) && npix > 0)) {
@@ -134,7 +132,7 @@ function checkGrid(g: ImageGrid): { npix: number; pixRad: number } {
  * Particles projecting outside the field are dropped (as in the paper).
  */
 export function binParticles(particles: ClusterParticles, options: BinOptions): TracerImages {
-  const { npix, pixRad } = checkGrid(options);
+  const { npix, pixRad } = checkImageGrid(options);
   const { frame, placement, observables } = options;
   if (!(placement.dAMpc > 0 && placement.dLMpc > 0)) {
     throw new RangeError(
@@ -194,7 +192,7 @@ export function projectGalaxies(
   galaxies: ClusterParticles["galaxies"],
   options: Omit<BinOptions, "observables" | "into">,
 ): ProjectedGalaxy[] {
-  const { npix, pixRad } = checkGrid(options);
+  const { npix, pixRad } = checkImageGrid(options);
   const { frame, placement } = options;
   const half = npix / 2;
   const scale = 1 / (placement.dAMpc * pixRad);
@@ -215,56 +213,6 @@ export function projectGalaxies(
 
 /** Physical size of one pixel [Mpc] at angular-diameter distance dA [Mpc]. */
 export function pixelSizeMpc(dAMpc: number, grid: ImageGrid = {}): number {
-  const { pixRad } = checkGrid(grid);
+  const { pixRad } = checkImageGrid(grid);
   return dAMpc * pixRad;
-}
-
-/** Options of {@linkcode makeImages}. */
-export interface MakeImagesOptions extends ImageGrid {
-  cosmology: Cosmology;
-  /** Redshift at which the object is observed. */
-  redshift: number;
-  /** Projection 0..3 (x, y, z, (sqrt2/2, -sqrt2/2, 0)). Default 2 (z). */
-  projection?: number;
-  /** Rotation about the line of sight [rad]. Default 0. */
-  azimuthRad?: number;
-  /** Noise and beams per tracer (e.g. `instrumentsFor("paper")`); default none. */
-  instruments?: Record<Tracer, TracerInstrument>;
-  /** Generator for the noise (required when instruments add noise). */
-  rng?: Rng;
-}
-
-/**
- * Images of any particle set, mock or read from a real simulation with
- * `readParticleSnapshot`: per-particle observables, projection, binning
- * (eqs. 2-5) and, optionally, noise then beam (Table 1). Returns float64
- * images (npix*npix, row-major) in the dataset's units.
- */
-export function makeImages(particles: ClusterParticles, options: MakeImagesOptions): TracerImages {
-  const { npix } = checkGrid(options);
-  const fov = options.fovArcmin ?? 20;
-  const z = options.redshift;
-  if (!(z > 0)) throw new RangeError(`Cannot make images: redshift must be > 0, got ${z}`);
-  const dC = comovingDistanceMpc(z, options.cosmology);
-  const img = binParticles(particles, {
-    npix,
-    fovArcmin: fov,
-    frame: projectionFrame(options.projection ?? 2, options.azimuthRad ?? 0),
-    placement: { dAMpc: dC / (1 + z), dLMpc: dC * (1 + z) },
-    observables: gasObservables(particles.gas),
-  });
-  if (options.instruments) {
-    const needsRng = TRACERS.some((t) => options.instruments![t].rms > 0);
-    if (needsRng && !options.rng) {
-      throw new TypeError("Cannot make images: instruments add noise, so pass an rng");
-    }
-    for (const t of TRACERS) {
-      applyInstrument(img[t], options.instruments[t], {
-        npix,
-        pixelArcmin: fov / npix,
-        rng: options.rng as Rng,
-      });
-    }
-  }
-  return img;
 }

@@ -16,5 +16,6 @@
 export * from "./tozzi_norman01.ts";
 export * from "./particle_observables.ts";
 export * from "./imaging.ts";
+export * from "./views.ts";
 export * from "./noise.ts";
 export * from "./line_of_sight.ts";
