@@ -7,12 +7,12 @@
  */
 import { join } from "node:path";
 import { readCsv } from "../io/mod.ts";
+import { DATASET_FILES, readCatalog, readManifest } from "../dataset/format.ts";
 import { readPredictions } from "../evaluate/mod.ts";
 import { buildHaloCatalogue } from "../halo/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { type NetworkKind, NETWORKS, type Tracer, TRACERS } from "../types/mod.ts";
 import type { Fig01Cluster } from "./fig01_mass_distribution.ts";
-import { DMO_BIN_EDGES_LOG10 } from "./fig01_mass_distribution.ts";
 import {
   FIG02_MASS_RANGES_LOG10,
   type Fig02CatalogRow,
@@ -44,15 +44,13 @@ function num(row: Record<string, string | number>, col: string, path: string, i:
   return v;
 }
 
-/** The catalogue's rows as Fig. 2 needs them (`DIR/catalog.csv`). */
+/** The catalogue's rows as Fig. 2 needs them (`DIR/catalog.csv`, lib/dataset's `readCatalog`). */
 export async function readCatalogRows(dataDir: string): Promise<Fig02CatalogRow[]> {
-  const path = join(dataDir, "catalog.csv");
-  const rows = await readCsv(path);
-  return rows.map((r, i) => ({
-    image: num(r, "image", path, i),
-    cluster: num(r, "cluster", path, i),
-    projection: num(r, "projection", path, i),
-    m200Msun: num(r, "m200_msun", path, i),
+  return (await readCatalog(dataDir)).map((r) => ({
+    image: r.image,
+    cluster: r.cluster,
+    projection: r.projection,
+    m200Msun: r.m200Msun,
   }));
 }
 
@@ -60,17 +58,18 @@ export async function readCatalogRows(dataDir: string): Promise<Fig02CatalogRow[
  * Rebuild the halo catalogue a dataset was simulated from (seed and cosmology
  * from its `manifest.json`, `lib/dataset`'s draw order: `new Rng(seed).fork(1)`)
  * and return each cluster's DMO bin, but only when every cluster's rebuilt
- * hydro M200 equals the catalogue's to 1e-6 (the CSV keeps 8 digits) (otherwise, e.g. a dataset made
- * from other haloes or by another version, `undefined`).
+ * hydro M200 equals the catalogue's to 1e-6 (the CSV keeps 8 digits)
+ * (otherwise, e.g. a dataset made from other haloes or by another version,
+ * `undefined`).
  */
 export async function recoverDmoBins(
   dataDir: string,
   clusters: ReadonlyMap<number, number>,
 ): Promise<Map<number, number> | undefined> {
-  const path = join(dataDir, "manifest.json");
-  if (!(await pathExists(path))) return undefined;
-  const manifest = JSON.parse(await Deno.readTextFile(path));
-  if (typeof manifest.seed !== "number" || typeof manifest.cosmology !== "object") return undefined;
+  const manifest = await readManifest(dataDir);
+  if (typeof manifest?.seed !== "number" || typeof manifest.cosmology !== "object") {
+    return undefined;
+  }
   let haloes;
   try {
     haloes = buildHaloCatalogue(new Rng(manifest.seed).fork(1), { cosmology: manifest.cosmology });
@@ -89,32 +88,19 @@ export async function recoverDmoBins(
 
 /**
  * One {@linkcode Fig01Cluster} per cluster of `DIR/catalog.csv` (projections
- * collapsed), with its DMO selection bin when the catalogue has a `dmo_bin`
- * or `m200_dmo_msun` column, or when {@linkcode recoverDmoBins} can rebuild it.
+ * collapsed), with its DMO selection bin when {@linkcode recoverDmoBins} can
+ * rebuild it.
  */
 export async function readFig01Clusters(dataDir: string): Promise<Fig01Cluster[]> {
-  const path = join(dataDir, "catalog.csv");
-  const rows = await readCsv(path);
   const byCluster = new Map<number, Fig01Cluster>();
-  rows.forEach((r, i) => {
-    const c = num(r, "cluster", path, i);
-    if (byCluster.has(c)) return;
-    const out: Fig01Cluster = { m200Msun: num(r, "m200_msun", path, i) };
-    if (typeof r.dmo_bin === "number") out.dmoBin = r.dmo_bin;
-    else if (typeof r.m200_dmo_msun === "number" && r.m200_dmo_msun > 0) {
-      const e = DMO_BIN_EDGES_LOG10;
-      const k = Math.floor((Math.log10(r.m200_dmo_msun) - e[0]) / (e[1] - e[0]) + 1e-9);
-      out.dmoBin = k;
-    }
-    byCluster.set(c, out);
-  });
-  if ([...byCluster.values()].some((c) => c.dmoBin === undefined)) {
-    const bins = await recoverDmoBins(
-      dataDir,
-      new Map([...byCluster].map(([id, c]) => [id, c.m200Msun])),
-    );
-    if (bins) { for (const [id, c] of byCluster) c.dmoBin = bins.get(id); }
+  for (const r of await readCatalog(dataDir)) {
+    if (!byCluster.has(r.cluster)) byCluster.set(r.cluster, { m200Msun: r.m200Msun });
   }
+  const bins = await recoverDmoBins(
+    dataDir,
+    new Map([...byCluster].map(([id, c]) => [id, c.m200Msun])),
+  );
+  if (bins) { for (const [id, c] of byCluster) c.dmoBin = bins.get(id); }
   return [...byCluster.values()];
 }
 
@@ -128,9 +114,7 @@ export function shortUnit(description: string): string {
 export async function readTracerUnits(
   dataDir: string,
 ): Promise<Partial<Record<Tracer, string>> | undefined> {
-  const path = join(dataDir, "manifest.json");
-  if (!(await pathExists(path))) return undefined;
-  const units = JSON.parse(await Deno.readTextFile(path)).units;
+  const units = (await readManifest(dataDir))?.units;
   if (typeof units !== "object" || units === null) return undefined;
   const out: Partial<Record<Tracer, string>> = {};
   for (const t of TRACERS) if (typeof units[t] === "string") out[t] = shortUnit(units[t]);
@@ -156,7 +140,9 @@ export async function readFig02Clusters(
     );
   }
   const images = await Promise.all(
-    TRACERS.map((t) => readNpyRows(join(dataDir, `images_${t}.npy`), chosen.map((c) => c.image))),
+    TRACERS.map((t) =>
+      readNpyRows(join(dataDir, DATASET_FILES.images(t)), chosen.map((c) => c.image))
+    ),
   );
   return chosen.map((c, k) => ({
     cluster: c.cluster,

@@ -5,6 +5,7 @@ import { readNpyRows } from "./_npy_rows.ts";
 import { WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { buildHaloCatalogue } from "../halo/mod.ts";
 import { Rng } from "../random/mod.ts";
+import { CATALOG_COLUMNS } from "../dataset/format.ts";
 import {
   readFig01Clusters,
   readLearningCurve,
@@ -30,21 +31,36 @@ Deno.test("readNpyRows() returns exactly the requested images of a stack, in the
   }
 });
 
-Deno.test("readFig01Clusters() keeps one row per cluster and derives the DMO bin from m200_dmo_msun", async () => {
+Deno.test("readFig01Clusters() keeps one row per cluster, with the DMO bins rebuilt from the manifest", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const rows = [0, 1, 2, 3].flatMap((p) => [
-      { image: p, cluster: 7, projection: p, m200_msun: 3e13, m200_dmo_msun: 3.3e13 },
-      { image: 4 + p, cluster: 8, projection: p, m200_msun: 5e14, m200_dmo_msun: 5.5e14 },
-    ]);
+    const haloes = buildHaloCatalogue(new Rng(5).fork(1), { cosmology: WMAP9_BAHAMAS });
+    const picked = [haloes[3], haloes[400]];
+    const rows = picked.flatMap((h, k) =>
+      [0, 1, 2, 3].map((p) => ({
+        image: 4 * k + p,
+        cluster: h.id,
+        projection: p,
+        redshift: 0.05,
+        m200_msun: h.m200Msun.toPrecision(8),
+        r200_mpc: h.r200Mpc.toPrecision(8),
+        r200_arcmin: 5,
+        split: "train",
+      }))
+    );
+    await Deno.writeTextFile(join(dir, "catalog.csv"), formatCsv(rows, [...CATALOG_COLUMNS]));
+    const noBins = await readFig01Clusters(dir);
+    assert.deepEqual(noBins.map((c) => c.dmoBin), [undefined, undefined], "no manifest, no bins");
     await Deno.writeTextFile(
-      join(dir, "catalog.csv"),
-      formatCsv(rows, ["image", "cluster", "projection", "m200_msun", "m200_dmo_msun"]),
+      join(dir, "manifest.json"),
+      JSON.stringify({ seed: 5, cosmology: WMAP9_BAHAMAS }),
     );
     const clusters = await readFig01Clusters(dir);
-    // Edges from 12.5 in 0.25 dex: log10(3.3e13) = 13.52 -> bin 4 (13.5-13.75);
-    // log10(5.5e14) = 14.74 -> bin 8 (14.5-14.75).
-    assert.deepEqual(clusters, [{ m200Msun: 3e13, dmoBin: 4 }, { m200Msun: 5e14, dmoBin: 8 }]);
+    assert.deepEqual(clusters.map((c) => c.dmoBin), picked.map((h) => h.bin));
+    assert.deepEqual(
+      clusters.map((c) => c.m200Msun),
+      picked.map((h) => Number(h.m200Msun.toPrecision(8))),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

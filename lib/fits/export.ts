@@ -8,13 +8,19 @@
  * @module
  */
 import { join } from "node:path";
-import { parseCatalog } from "../dataset/mod.ts";
+import {
+  DATASET_FILES,
+  type DatasetManifest,
+  imageGeometry,
+  readCatalog,
+  readManifest,
+  readTracerImages,
+} from "../dataset/format.ts";
 import {
   describeNonFinite,
   ensureWritableDir,
   findNonFinite,
   ProgressBar,
-  readNpy,
   writeFileAtomic,
 } from "../io/mod.ts";
 import { parseTracer, type Tracer, TRACERS } from "../types/mod.ts";
@@ -164,34 +170,25 @@ export async function exportDatasetFits(
   options: ExportFitsOptions,
 ): Promise<string[]> {
   const tracers = (options.tracers ?? [...TRACERS]).map((t) => parseTracer(String(t)));
-  const catalogPath = join(dataDir, "catalog.csv");
-  let text: string;
+  const catalogPath = join(dataDir, DATASET_FILES.catalog);
   try {
-    text = await Deno.readTextFile(catalogPath);
+    await Deno.stat(catalogPath);
   } catch {
     throw new Error(
       `Cannot export ${dataDir}: ${catalogPath} is missing. Make a dataset first with ` +
         "`deno task simulate` or `deno task import`.",
     );
   }
-  const rows = parseCatalog(text, catalogPath);
-  let manifest: Record<string, unknown> = {};
-  try {
-    manifest = JSON.parse(await Deno.readTextFile(join(dataDir, "manifest.json")));
-  } catch {
-    // optional: the defaults of the dataset contract
-  }
-  const npix = typeof manifest.npix === "number" ? manifest.npix : 120;
-  const pixelArcsec = typeof manifest.pixelArcsec === "number" ? manifest.pixelArcsec : 10;
-  const instruments = (manifest.instruments ?? {}) as Record<
-    string,
-    { rms: number; beamFwhmArcmin: number }
-  >;
-  const units = (manifest.units ?? {}) as Record<string, string>;
+  const rows = await readCatalog(dataDir);
+  // The manifest is optional: without it, the defaults of the dataset format.
+  const manifest = await readManifest(dataDir).catch(() => null);
+  const { npix, pixelArcsec } = imageGeometry(manifest);
+  const instruments: Partial<DatasetManifest["instruments"]> = manifest?.instruments ?? {};
+  const units: Record<string, string> = manifest?.units ?? {};
   // Every stack is checked (shape, finite pixels) before anything is written.
   for (const t of tracers) {
-    const path = join(dataDir, `images_${t}.npy`);
-    const arr = await readNpy(path);
+    const path = join(dataDir, DATASET_FILES.images(t));
+    const arr = await readTracerImages(dataDir, t);
     checkStack(path, arr.shape, rows.length, npix);
     const bad = findNonFinite(arr.data, npix, npix);
     if (bad) {
@@ -210,28 +207,28 @@ export async function exportDatasetFits(
     silent: options.silent ?? false,
   });
   for (const t of tracers) {
-    const path = join(dataDir, `images_${t}.npy`);
-    const arr = await readNpy(path);
+    const path = join(dataDir, DATASET_FILES.images(t));
+    const arr = await readTracerImages(dataDir, t);
     checkStack(path, arr.shape, rows.length, npix);
     const n2 = npix * npix;
     for (const r of rows) {
-      const i = r.image as number;
+      const i = r.image;
       const cards = imageCards({
         tracer: t,
         npix,
         pixelArcsec,
         raDeg: options.raDeg ?? 180,
         decDeg: options.decDeg ?? 0,
-        redshift: r.redshift as number,
-        m200Msun: r.m200_msun as number,
-        r200Arcmin: r.r200_arcmin as number,
-        noise: typeof manifest.noise === "string" ? manifest.noise : undefined,
+        redshift: r.redshift,
+        m200Msun: r.m200Msun,
+        r200Arcmin: r.r200Arcmin,
+        noise: typeof manifest?.noise === "string" ? manifest.noise : undefined,
         noiseRms: instruments[t]?.rms,
         beamFwhmArcmin: instruments[t]?.beamFwhmArcmin,
         image: i,
-        cluster: r.cluster as number,
-        projection: r.projection as number,
-        split: r.split as string,
+        cluster: r.cluster,
+        projection: r.projection,
+        split: r.split,
         unitText: units[t],
       });
       const bytes = encodeFitsImage(arr.data.subarray(i * n2, (i + 1) * n2), {

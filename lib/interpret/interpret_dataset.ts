@@ -22,8 +22,8 @@ import {
   readCatalog,
   readGalaxies,
   readTracerImages,
-  selectSpanningMasses,
-} from "./dataset.ts";
+} from "../dataset/format.ts";
+import { selectSpanningMasses } from "./select_clusters.ts";
 import type { PredictFn } from "./deep_dream.ts";
 import { type InterpretSelection, interpretTracer } from "./interpret_tracer.ts";
 

@@ -16,8 +16,7 @@ import { readNpy, writeJsonAtomic, writeNpyAtomic } from "../io/mod.ts";
 import type { Tracer } from "../types/mod.ts";
 import type { ImageStack } from "./core_ring.ts";
 import { CORE_FRACTION_OF_R200 } from "./core_ring.ts";
-import type { CatalogEntry, GalaxyEntry } from "./dataset.ts";
-import { PIXELS_PER_ARCMIN } from "./dataset.ts";
+import { type CatalogEntry, type GalaxyEntry, PIXELS_PER_ARCMIN } from "../dataset/format.ts";
 import { DEEP_DREAM_DEFAULT_STEP, deepDream, type PredictFn } from "./deep_dream.ts";
 import { maskSweep, PAPER_MASK_SIGMA_PX } from "./gaussian_mask.ts";
 

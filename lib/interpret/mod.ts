@@ -29,6 +29,6 @@
 export * from "./deep_dream.ts";
 export * from "./gaussian_mask.ts";
 export * from "./core_ring.ts";
-export * from "./dataset.ts";
+export * from "./select_clusters.ts";
 export * from "./interpret_tracer.ts";
 export * from "./interpret_dataset.ts";

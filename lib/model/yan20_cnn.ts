@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { IMAGE_SIZE_PIX } from "../dataset/format.ts";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../random/mod.ts";
 import { type Tracer, TRACERS } from "../types/mod.ts";
@@ -53,9 +54,6 @@ export const MULTI_CHANNEL_DENSE_UNITS: readonly number[] = [200, 200, 100, 100,
 
 /** Dropout fraction between fully connected layers (§2.4 text: 20 per cent). */
 export const DEFAULT_DROPOUT = 0.2;
-
-/** Input image side in pixels (120 pixels over 20 arcmin, §2.2). */
-export const DEFAULT_INPUT_SIZE = 120;
 
 /** Reference mass of the network target: log10(M_ref / Msun). */
 export const TARGET_REFERENCE_LOG10_MSUN = 14;
@@ -106,7 +104,7 @@ interface CheckedOptions {
 function checkOptions(what: string, options: ModelOptions): CheckedOptions {
   const seed = options.seed ?? 0;
   const dropout = options.dropout ?? DEFAULT_DROPOUT;
-  const inputSize = options.inputSize ?? DEFAULT_INPUT_SIZE;
+  const inputSize = options.inputSize ?? IMAGE_SIZE_PIX;
   if (!Number.isFinite(seed)) {
     throw new RangeError(`Cannot build ${what}: seed must be a finite number, got ${seed}`);
   }

@@ -13,7 +13,7 @@ import {
   PAPER_CORE_RING_CORRELATION,
   type RegionCorrelation,
 } from "../interpret/core_ring.ts";
-import { PIXELS_PER_ARCMIN, readCatalog, readTracerImages } from "../interpret/dataset.ts";
+import { PIXELS_PER_ARCMIN, readCatalog, readTracerImages } from "../dataset/format.ts";
 import type { Tracer } from "../types/mod.ts";
 import type { RealismCheck } from "./report.ts";
 

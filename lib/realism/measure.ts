@@ -24,7 +24,6 @@ import { join } from "node:path";
 import { angularDiameterDistanceMpc, type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { ARCMIN_PER_RAD, MPC_CM } from "../constants/mod.ts";
 import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";
-import { readCsv, readNpy } from "../io/mod.ts";
 import { ProgressBar } from "../io/mod.ts";
 import { gasObservables, PROJECTION_AXES } from "../observe/mod.ts";
 import { generateClusterParticles } from "../particles/mod.ts";
@@ -32,6 +31,14 @@ import { Rng } from "../random/mod.ts";
 import { intrinsicFactor, RadialSums } from "./_apertures.ts";
 import { clusterRng } from "../dataset/render.ts";
 import { selectClusters, simulateDataset, splitClusters } from "../dataset/simulate.ts";
+import {
+  DATASET_FILES,
+  imageGeometry,
+  readCatalog,
+  readGalaxies,
+  readManifest,
+  readTracerImages,
+} from "../dataset/format.ts";
 import type { NoiseSetting, Split, Tracer } from "../types/mod.ts";
 
 /** Core radius used for the X-ray core / core-excised split, in units of R500 (Pratt et al. 2009). */
@@ -216,7 +223,7 @@ export async function measureDatasetImages(
   const noise = options.noise ?? "none";
   const los = options.los ?? false;
   const existing = options.dataDir !== undefined &&
-    await Deno.stat(join(options.dataDir, "manifest.json")).then(() => true, () => false);
+    await Deno.stat(join(options.dataDir, DATASET_FILES.manifest)).then(() => true, () => false);
   const dir = options.dataDir ?? await Deno.makeTempDir({ prefix: "realism-" });
   try {
     if (!existing) {
@@ -234,11 +241,9 @@ export async function measureDatasetImages(
     }
     const haloes = new Map<number, HaloRecord>();
     for (const h of buildHaloCatalogue(new Rng(seed).fork(1), { cosmology })) haloes.set(h.id, h);
-    const catalog = await readCsv(join(dir, "catalog.csv"));
-    const galaxies = await readCsv(join(dir, "galaxies.csv"));
-    const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
-    const npix: number = manifest.image?.npix ?? 120;
-    const fovArcmin: number = manifest.image?.fov_arcmin ?? 20;
+    const catalog = await readCatalog(dir);
+    const galaxies = await readGalaxies(dir);
+    const { npix, fovArcmin } = imageGeometry(await readManifest(dir));
     const pixRad = fovArcmin / npix / ARCMIN_PER_RAD;
     const ap = new RadialSums(npix);
     const n = catalog.length;
@@ -248,20 +253,20 @@ export async function measureDatasetImages(
     const pixMpc = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const row = catalog[i];
-      const h = haloes.get(Number(row.cluster));
+      const h = haloes.get(row.cluster);
       if (!h) throw new RangeError(`Cannot measure: cluster ${row.cluster} not in the catalogue`);
-      const z = Number(row.redshift);
+      const z = row.redshift;
       const dA = angularDiameterDistanceMpc(z, cosmology);
       pixMpc[i] = dA * pixRad;
       r500Pix[i] = h.r500Mpc / pixMpc[i];
       r200Pix[i] = h.r200Mpc / pixMpc[i];
       out.push({
-        image: Number(row.image),
+        image: row.image,
         cluster: h.id,
-        projection: Number(row.projection),
-        split: String(row.split) as Split,
+        projection: row.projection,
+        split: row.split,
         redshift: z,
-        m200Msun: Number(row.m200_msun),
+        m200Msun: row.m200Msun,
         m500Msun: h.m500Msun,
         r500Mpc: h.r500Mpc,
         r200Mpc: h.r200Mpc,
@@ -280,8 +285,7 @@ export async function measureDatasetImages(
     }
     const stacks: Partial<Record<Tracer, Float32Array>> = {};
     for (const t of ["ypar", "fxb", "fxs", "star"] as Tracer[]) {
-      const arr = await readNpy(join(dir, `images_${t}.npy`));
-      const data = arr.data as Float32Array;
+      const { data } = await readTracerImages(dir, t);
       for (let i = 0; i < n; i++) {
         const m = out[i];
         const cum = ap.cumulative(data, i);
@@ -306,13 +310,13 @@ export async function measureDatasetImages(
       if (keep.keepStacks?.includes(t)) stacks[t] = data;
     }
     const c = npix / 2;
-    for (const g of galaxies) {
-      const i = Number(g.image);
+    for (const [i, list] of galaxies) {
       const m = out[i];
-      const d = Math.hypot(Number(g.x_pix) - c, Number(g.y_pix) - c);
-      const mg = Number(g.m_gal_msun);
-      if (d < 0.5) m.mBcgMsun = Math.max(m.mBcgMsun, mg);
-      if (d <= r200Pix[i]) m.nGalaxies200++;
+      for (const g of list) {
+        const d = Math.hypot(g.xPix - c, g.yPix - c);
+        if (d < 0.5) m.mBcgMsun = Math.max(m.mBcgMsun, g.mGalMsun);
+        if (d <= r200Pix[i]) m.nGalaxies200++;
+      }
     }
     for (const m of out) if (m.mBcgMsun > 0) m.nGalaxies200--;
     return { images: out, noise, los, seed, stacks, r200Pix };

@@ -21,11 +21,11 @@ import { angularDiameterDistanceMpc, type Cosmology, WMAP9_BAHAMAS } from "../co
 import { ARCMIN_PER_RAD } from "../constants/mod.ts";
 import { duffy08Concentration } from "../halo/mod.ts";
 import {
-  IMAGE_SIZE_PX,
+  IMAGE_SIZE_PIX,
   PIXELS_PER_ARCMIN,
   readCatalog,
   readTracerImages,
-} from "../interpret/dataset.ts";
+} from "../dataset/format.ts";
 import { derivedHalo } from "../particles/mod.ts";
 import type { Split, Tracer } from "../types/mod.ts";
 import { intrinsicFactor, RadialSums } from "./_apertures.ts";
@@ -263,7 +263,7 @@ export async function scalingRelationRows(
   const iterations = options.iterations ?? 30;
   const catalog = await readCatalog(dataDir);
   const pixRad = 1 / PIXELS_PER_ARCMIN / ARCMIN_PER_RAD;
-  const sums = new RadialSums(IMAGE_SIZE_PX);
+  const sums = new RadialSums(IMAGE_SIZE_PIX);
   const r500Of = (m200: number) =>
     derivedHalo(m200, duffy08Concentration(m200, 0, cosmology), { cosmology }).r500Mpc;
   const fixedPx = BASELINE_APERTURE_ARCMIN * PIXELS_PER_ARCMIN;

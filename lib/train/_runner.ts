@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset/load_dataset.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE_PIX } from "../dataset/format.ts";
 import { Rng } from "../random/mod.ts";
 import { fuseConvLayersForTraining, readFloat32Into } from "../backend/mod.ts";
 
