@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
 import { claimOutputFolder, formatDuration, ProgressBar } from "../lib/io/mod.ts";
 import { interpretDataset, type TracerPredictor } from "../lib/interpret/mod.ts";
-import { getProfile } from "../lib/profiles/mod.ts";
+import { type InterpretRunSettings, resolveInterpretSettings } from "../lib/profiles/mod.ts";
+import { readManifest } from "../lib/dataset/mod.ts";
 import { loadTrainedModel } from "../lib/train/mod.ts";
 import { parseTracer, type Tracer, TRACERS } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
@@ -30,7 +31,8 @@ Options:
   --data DIR          dataset directory written by \`deno task simulate\` (required)
   --runs DIR          directory holding one training run per tracer, RUNS/<tracer>/ (required)
   --out DIR           output directory (required)
-  --profile P         smoke | quick | paper: default mask stride and clusters shown (default quick)
+  --profile P         smoke | quick | paper: default mask stride and clusters shown
+                      (default: the dataset's manifest profile, else quick)
   --stride N          mask-centre stride in pixels, must divide 120 (paper: 1; default from profile)
   --iterations N      Deep Dream iterations, 1 or 2 (default 2, as the Figs 8-11 captions)
   --step F            Deep Dream step: largest pixel change / image peak (default 0.01)
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     data: { type: "string" },
     runs: { type: "string" },
     out: { type: "string" },
-    profile: { type: "string", default: "quick" },
+    profile: { type: "string" },
     stride: { type: "string" },
     iterations: { type: "string" },
     step: { type: "string" },
@@ -83,9 +85,15 @@ async function main(): Promise<void> {
     help: { type: "boolean", short: "h", default: false },
   });
   if (!values.data || !values.runs || !values.out) fail("--data, --runs and --out are required");
-  let profile, backend, tracers: Tracer[];
+  let settings: InterpretRunSettings, backend, tracers: Tracer[];
   try {
-    profile = getProfile(values.profile!);
+    // The profile: --profile, else the dataset's (its manifest), else quick.
+    const datasetProfile = (await readManifest(values.data).catch(() => null))?.profile;
+    settings = resolveInterpretSettings({
+      profile: values.profile,
+      datasetProfile,
+      maskStride: int("stride", values.stride),
+    });
     backend = parseBackendName(values.backend!);
     tracers = values.tracers
       ? values.tracers.split(",").map((t) => parseTracer(t.trim()))
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
-  const stride = int("stride", values.stride) ?? profile.interpret.maskStride;
+  const stride = settings.maskStride;
   if (120 % stride !== 0) {
     fail(`--stride must divide 120 (1, 2, 3, 4, 5, 6, 8, 10, 12, ...), got ${stride}`);
   }
@@ -163,7 +171,7 @@ async function interpretWith(
     console.error(
       `interpret: backend ${info.name}${
         info.adapter ? ` (${info.adapter})` : ""
-      }, stride ${stride} ` +
+      }, profile ${settings.profile}, stride ${stride} ` +
         `(${(120 / stride) ** 2} masks per image), ${iterations} Deep Dream iteration(s)`,
     );
   }
@@ -174,7 +182,7 @@ async function interpretWith(
     dataDir: values.data,
     outDir: values.out,
     tracers,
-    clustersShown: profile.interpret.clustersShown,
+    clustersShown: settings.clustersShown,
     stride,
     iterations,
     step,

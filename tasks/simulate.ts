@@ -86,7 +86,7 @@ export async function main(args: string[]): Promise<number> {
     if (!values.out) throw new TypeError("Missing --out DIR: say where to write the dataset");
     const opts: SimulateOptions = {
       out: values.out,
-      profile: values.profile ?? "smoke",
+      profile: values.profile, // default: lib/profiles DEFAULT_SIMULATE_PROFILE
       clusters: parseInteger("clusters", values.clusters),
       seed: parseInteger("seed", values.seed),
       noise: values.noise,

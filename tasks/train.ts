@@ -19,7 +19,7 @@ import {
   probeWebGpu,
   setupBackend,
 } from "../lib/backend/mod.ts";
-import { type FoldSpec, loadDataset, parseFold } from "../lib/dataset/mod.ts";
+import { type FoldSpec, loadDataset, parseFold, readManifest } from "../lib/dataset/mod.ts";
 import {
   assertNotLocked,
   checkWritableFolder,
@@ -27,14 +27,8 @@ import {
   formatDuration,
   type OutputFolder,
 } from "../lib/io/mod.ts";
-import { getProfile, profileEpochs } from "../lib/profiles/mod.ts";
-import {
-  defaultGradientShards,
-  type EarlyStopping,
-  type LrScheduleSettings,
-  parseLrScheduleName,
-  trainNetwork,
-} from "../lib/train/mod.ts";
+import { resolveTrainSettings, type TrainSettings } from "../lib/profiles/mod.ts";
+import { defaultGradientShards, parseLrScheduleName, trainNetwork } from "../lib/train/mod.ts";
 import { writeInputSummary } from "../lib/predict/mod.ts";
 import { parseNetworkKind } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
@@ -48,7 +42,7 @@ const USAGE =
                   training.json, checkpoint.bin); an existing checkpoint is resumed
   --epochs N      total epochs (default: the profile's)
   --profile P     smoke|quick|paper defaults for epochs, batch, learning rate, decay, seed
-                  (default quick)
+                  (default: the profile in the dataset's manifest.json, else quick)
   --backend B     auto|webgpu|wasm|cpu (default auto: WebGPU on a real GPU, else WASM)
   --workers N     data-parallel WASM worker threads (default: one per CPU core on WASM,
                   else 1; results do not depend on it beyond float rounding)
@@ -93,7 +87,7 @@ if (import.meta.main) {
     tracer: { type: "string" },
     out: { type: "string" },
     epochs: { type: "string" },
-    profile: { type: "string", default: "quick" },
+    profile: { type: "string" },
     backend: { type: "string", default: "auto" },
     workers: { type: "string" },
     seed: { type: "string" },
@@ -115,58 +109,65 @@ if (import.meta.main) {
   if (!values.data) fail("--data DIR is required");
   if (!values.tracer) fail("--tracer is required");
   if (!values.out) fail("--out DIR is required");
-  let profile, kind, backend: BackendName, scheduleName, fold: FoldSpec | undefined;
+  let kind, backend: BackendName, scheduleName, fold: FoldSpec | undefined;
   try {
     if (values.fold !== undefined) fold = parseFold(values.fold);
-    profile = getProfile(values.profile);
     kind = parseNetworkKind(values.tracer);
     backend = parseBackendName(values.backend);
-    scheduleName = parseLrScheduleName(values.schedule ?? profile.train.schedule.name);
+    scheduleName = values.schedule === undefined ? undefined : parseLrScheduleName(values.schedule);
   } catch (e) {
     fail((e as Error).message);
   }
-  const num = (name: string, text: string | undefined, fallback: number, min = 0): number => {
-    if (text === undefined) return fallback;
+  const num = (name: string, text: string | undefined, min = 0): number | undefined => {
+    if (text === undefined) return undefined;
     const x = Number(text);
     if (!(Number.isFinite(x) && x >= min)) {
       fail(`--${name} must be a number >= ${min}, got "${text}"`);
     }
     return x;
   };
-  const epochs = int("epochs", values.epochs) ?? profileEpochs(profile, kind);
-  const batchSize = int("batch", values.batch) ?? profile.train.batchSize;
-  const seed = int("seed", values.seed, 0) ?? profile.train.seed;
-  const profileLr = kind === "multi"
-    ? profile.train.multichannelLearningRate ?? profile.train.learningRate
-    : profile.train.learningRate;
-  const learningRate = values.lr === undefined ? profileLr : Number(values.lr);
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    fail(`--lr must be a number > 0, got ${values.lr}`);
-  }
-  const decay = num("decay", values.decay, profile.train.decay);
-  const ps = profile.train.schedule;
-  const schedule: LrScheduleSettings = scheduleName === "none" ? { name: "none" } : {
-    name: "warmup-cosine",
-    warmupEpochs: num(
-      "warmup-epochs",
-      values["warmup-epochs"],
-      ps.name === "warmup-cosine" ? ps.warmupEpochs : 1,
-    ),
-    floor: num("lr-floor", values["lr-floor"], ps.name === "warmup-cosine" ? ps.floor : 0.05),
-  };
-  if (schedule.name === "warmup-cosine" && schedule.floor > 1) {
-    fail(`--lr-floor must be in [0, 1], got "${values["lr-floor"]}"`);
-  }
-  const earlyStopping: EarlyStopping = {
-    patience: int("patience", values.patience, 0) ?? profile.train.earlyStopping.patience,
-    minDelta: num("min-delta", values["min-delta"], profile.train.earlyStopping.minDelta ?? 0),
-  };
   if (values.augment !== undefined && !["on", "off"].includes(values.augment)) {
     fail(`--augment must be on or off, got "${values.augment}"`);
   }
-  const augment = values.augment === undefined ? profile.train.augment : values.augment === "on";
-  const dropout = num("dropout", values.dropout, profile.train.dropout);
-  if (dropout >= 1) fail(`--dropout must be in [0, 1), got "${values.dropout}"`);
+  // The profile: --profile, else the one the dataset was simulated with (its manifest), else quick.
+  let datasetProfile: unknown = undefined;
+  try {
+    datasetProfile = (await readManifest(values.data))?.profile;
+  } catch {
+    // a missing or unreadable dataset is reported by loadDataset below
+  }
+  let settings: TrainSettings;
+  try {
+    settings = resolveTrainSettings(kind, {
+      profile: values.profile,
+      datasetProfile,
+      epochs: int("epochs", values.epochs),
+      batchSize: int("batch", values.batch),
+      seed: int("seed", values.seed, 0),
+      learningRate: num("lr", values.lr),
+      decay: num("decay", values.decay),
+      schedule: scheduleName,
+      warmupEpochs: num("warmup-epochs", values["warmup-epochs"]),
+      floor: num("lr-floor", values["lr-floor"]),
+      patience: int("patience", values.patience, 0),
+      minDelta: num("min-delta", values["min-delta"]),
+      augment: values.augment === undefined ? undefined : values.augment === "on",
+      dropout: num("dropout", values.dropout),
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const {
+    epochs,
+    batchSize,
+    seed,
+    learningRate,
+    decay,
+    schedule,
+    earlyStopping,
+    augment,
+    dropout,
+  } = settings;
   const cores = navigator.hardwareConcurrency ?? 2;
   let workers = int("workers", values.workers);
   if (workers !== undefined && workers > Math.max(2, cores)) {
@@ -230,7 +231,9 @@ if (import.meta.main) {
       })`
       : `${info.name}${info.adapter ? ` (${info.adapter})` : ""}`;
     console.error(
-      `train: backend ${backendLabel}; ${epochs} epochs, batch ${batchSize}, seed ${seed}`,
+      `train: backend ${backendLabel}; profile ${settings.profile}${
+        values.profile === undefined ? (datasetProfile ? " (the dataset's)" : " (default)") : ""
+      }: ${epochs} epochs, batch ${batchSize}, seed ${seed}`,
     );
     console.error(
       `train: using ${workers} worker${workers === 1 ? "" : "s"} on a machine with ${cores} ` +

@@ -23,17 +23,9 @@
 import { type Cosmology, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { buildHaloCatalogue, type HaloRecord } from "../halo/mod.ts";
 import { ensureWritableDir, ProgressBar } from "../io/mod.ts";
-import { getProfile } from "../profiles/mod.ts";
+import { resolveSimulateSettings } from "../profiles/mod.ts";
 import { Rng } from "../random/mod.ts";
-import {
-  type NoiseSetting,
-  parseNoise,
-  parseProfile,
-  type Profile,
-  type Split,
-  type Tracer,
-  TRACERS,
-} from "../types/mod.ts";
+import { type NoiseSetting, type Profile, type Split, type Tracer, TRACERS } from "../types/mod.ts";
 import {
   type ClusterViews,
   defaultRenderSettings,
@@ -68,7 +60,10 @@ import {
 export interface SimulateOptions {
   /** Output directory (created if missing). */
   out: string;
-  /** Profile for the defaults: smoke (60 clusters), quick or paper (full catalogue). Default "smoke". */
+  /**
+   * Profile for the defaults: smoke (60 clusters), quick or paper (full
+   * catalogue). Default "smoke" (lib/profiles `resolveSimulateSettings`).
+   */
   profile?: Profile | string;
   /** Number of clusters (spread evenly over the mass-sorted catalogue). Default: the profile's. */
   clusters?: number;
@@ -133,19 +128,7 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
   if (typeof options.out !== "string" || options.out.length === 0) {
     throw new TypeError("Cannot simulate: an output directory is required (--out DIR)");
   }
-  const profile = parseProfile(options.profile ?? "smoke");
-  const p = getProfile(profile).simulate;
-  const noise = parseNoise(options.noise ?? "paper");
-  const clusters = options.clusters ?? p.clusters;
-  if (clusters !== null && !(Number.isInteger(clusters) && clusters > 0)) {
-    throw new RangeError(
-      `Cannot simulate: the number of clusters must be a positive integer, got ${options.clusters}`,
-    );
-  }
-  const seed = options.seed ?? p.seed;
-  if (!(Number.isInteger(seed) && Math.abs(seed) <= 2 ** 53)) {
-    throw new RangeError(`Cannot simulate: seed must be an integer, got ${options.seed}`);
-  }
+  const { profile, clusters, seed, los, noise } = resolveSimulateSettings(options);
   const hw = typeof navigator !== "undefined" ? navigator.hardwareConcurrency ?? 2 : 2;
   const workers = options.workers ?? Math.min(2, hw);
   if (!(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
@@ -175,7 +158,7 @@ export function resolveSimulateOptions(options: SimulateOptions): Resolved {
     profile,
     clusters,
     seed,
-    los: options.los ?? p.los,
+    los,
     noise,
     workers,
     silent: options.silent ?? false,

@@ -12,13 +12,12 @@
  */
 import { join } from "node:path";
 import type { BackendName } from "../backend/mod.ts";
-import { getProfile } from "../profiles/mod.ts";
+import { getProfile, resolveSimulateSettings } from "../profiles/mod.ts";
 import { runSetDir } from "../evaluate/run_sets.ts";
 import {
   type NetworkKind,
   NETWORKS,
   type NoiseSetting,
-  parseNoise,
   parseNoiseScale,
   type Tracer,
   TRACERS,
@@ -227,15 +226,22 @@ export function planSteps(options: PlanOptions): Step[] {
   const { data, runs, interpret, figures, realism } = LAYOUT;
   const backendArgs = options.backend ? ["--backend", options.backend] : [];
 
+  const sim = resolveSimulateSettings({
+    profile: profile.name,
+    clusters: options.clusters,
+    seed: options.seed,
+    los: options.los,
+    noise: options.noise,
+  });
   const simArgs = ["--profile", profile.name, "--out", abs(data)];
   if (options.clusters !== undefined) simArgs.push("--clusters", String(options.clusters));
   if (options.seed !== undefined) simArgs.push("--seed", String(options.seed));
-  if (options.noise !== undefined) simArgs.push("--noise", parseNoise(options.noise));
+  if (options.noise !== undefined) simArgs.push("--noise", sim.noise);
   if (options.noiseScale !== undefined) {
     parseNoiseScale(options.noiseScale);
     simArgs.push("--noise-scale", options.noiseScale);
   }
-  const los = options.los ?? profile.simulate.los;
+  const los = sim.los;
   if (!los) simArgs.push("--no-los");
   const simulate: Step = {
     name: "simulate",
@@ -310,14 +316,14 @@ export function planSteps(options: PlanOptions): Step[] {
   // The mock's scaling relations beside the published ones (docs/mock-universe.md), on the
   // same clusters and seed, and the paper's core/ring test on this run's own test images.
   const realismArgs = ["--out", abs(realism), "--core-ring-data", abs(data)];
-  const realismClusters = options.clusters ?? profile.simulate.clusters;
+  const realismClusters = sim.clusters;
   if (realismClusters !== null) realismArgs.push("--clusters", String(realismClusters));
-  realismArgs.push("--seed", String(options.seed ?? profile.simulate.seed));
+  realismArgs.push("--seed", String(sim.seed));
   const realismStep: Step = {
     name: "realism",
     task: "realism",
     args: realismArgs,
-    settings: { clusters: realismClusters, seed: options.seed ?? profile.simulate.seed },
+    settings: { clusters: realismClusters, seed: sim.seed },
     inputs: ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)].map((f) => join(data, f)),
     outputs: REALISM_FILES.map((f) => join(realism, f)),
     dependsOn: ["simulate"],

@@ -26,6 +26,8 @@
  *
  * @module
  */
+import type { EarlyStopping, LrScheduleSettings } from "../types/mod.ts";
+export type { EarlyStopping, LrScheduleSettings };
 
 /** Names of the learning-rate schedules. */
 export type LrScheduleName = "none" | "warmup-cosine";
@@ -122,14 +124,6 @@ export function learningRateAt(step: number, options: LearningRateOptions): numb
   return (options.learningRate * f) / (1 + (options.decay ?? 0) * step);
 }
 
-/** Early stopping on the validation loss (Keras 2 `EarlyStopping` semantics). */
-export interface EarlyStopping {
-  /** Epochs without an improvement before stopping; 0 turns early stopping off. */
-  patience: number;
-  /** An improvement must lower the best validation loss by more than this. Default 0. */
-  minDelta?: number;
-}
-
 /** Throws a RangeError when early-stopping settings are out of range. */
 export function checkEarlyStopping(es: EarlyStopping): EarlyStopping {
   if (!Number.isInteger(es.patience) || es.patience < 0) {
@@ -199,17 +193,6 @@ export function earlyStoppingEpoch(
 ): number | null {
   return earlyStoppingTrace(valLosses, es).stoppedEpoch;
 }
-
-/** A learning-rate schedule as a run asks for it, in epochs (resolved per run). */
-export type LrScheduleSettings =
-  | { name: "none" }
-  | {
-    name: "warmup-cosine";
-    /** Warm-up length in epochs (may be fractional; 0: none). */
-    warmupEpochs: number;
-    /** Final factor of the cosine, in [0, 1] (e.g. 0.05: lr ends at 5 per cent). */
-    floor: number;
-  };
 
 /** Options of {@linkcode resolveLrSchedule}. */
 export interface ResolveScheduleOptions {

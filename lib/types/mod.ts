@@ -25,6 +25,25 @@ export type Profile = "smoke" | "quick" | "paper";
 /** Image noise settings: the paper's Table 1, a Planck-like tSZ option, or none. */
 export type NoiseSetting = "paper" | "planck" | "none";
 
+/** Early stopping on the validation loss (Keras 2 `EarlyStopping` semantics). */
+export interface EarlyStopping {
+  /** Epochs without an improvement before stopping; 0 turns early stopping off. */
+  patience: number;
+  /** An improvement must lower the best validation loss by more than this. Default 0. */
+  minDelta?: number;
+}
+
+/** A learning-rate schedule as a run asks for it, in epochs (resolved per run). */
+export type LrScheduleSettings =
+  | { name: "none" }
+  | {
+    name: "warmup-cosine";
+    /** Warm-up length in epochs (may be fractional; 0: none). */
+    warmupEpochs: number;
+    /** Final factor of the cosine, in [0, 1] (e.g. 0.05: lr ends at 5 per cent). */
+    floor: number;
+  };
+
 /** Throw a RangeError naming the valid values when `value` is not a tracer. */
 export function parseTracer(value: string): Tracer {
   if ((TRACERS as readonly string[]).includes(value)) return value as Tracer;
