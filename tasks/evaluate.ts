@@ -25,8 +25,7 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from "../lib/io/mod.ts";
-import { formatCoverageMarkdown } from "../lib/evaluate/mod.ts";
-import { coverageOfRuns } from "../lib/predict/mod.ts";
+import { coverageOfRuns, formatCoverageMarkdown } from "../lib/predict/mod.ts";
 import { setupBackend } from "../lib/backend/mod.ts";
 import {
   BASELINE_APERTURE_ARCMIN,

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       step,
       batchSize,
       backend,
-      profile,
+      settings,
     });
     folder.release();
   } catch (e) {
@@ -160,10 +160,10 @@ async function interpretWith(
     step: number | undefined;
     batchSize: number;
     backend: ReturnType<typeof parseBackendName>;
-    profile: ReturnType<typeof getProfile>;
+    settings: InterpretRunSettings;
   },
 ): Promise<void> {
-  const { tracers, stride, iterations, step, batchSize, backend, profile } = o;
+  const { tracers, stride, iterations, step, batchSize, backend, settings } = o;
   const info = await setupBackend(backend, { quiet: true });
   const quiet = values.quiet;
   const t0 = performance.now();

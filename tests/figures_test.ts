@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { compileSpec, type GalleryIndex, writeSyntheticRuns } from "../lib/figures/mod.ts";
 import { vegaLiteSchemaErrors } from "../lib/figures/_schema.ts";
-import { FIGURES, runFigures } from "../tasks/figures.ts";
+import { FIGURES, runFigures } from "../lib/figures/mod.ts";
 
 await tf.setBackend("cpu");
 

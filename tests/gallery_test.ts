@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { extname, join, normalize } from "node:path";
 import { writeSyntheticDataset } from "../lib/dataset/mod.ts";
 import { writeSyntheticRuns } from "../lib/figures/mod.ts";
-import { runFigures } from "../tasks/figures.ts";
+import { runFigures } from "../lib/figures/mod.ts";
 import { VENDOR_FILES } from "../lib/figures/gallery.ts";
 
 async function findChromium(): Promise<string | null> {

@@ -1,6 +1,6 @@
 /**
  * Evaluation of trained networks: the mass bias and scatter of Table 2 in the
- * central mass range, and the binned fractional bias of Fig. 6.
+ * central mass range and the binned fractional bias of Fig. 6.
  *
  * @example
  * ```ts
@@ -12,5 +12,4 @@
  * @module
  */
 export * from "./table2.ts";
-export * from "./coverage.ts";
 export * from "./run_sets.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { CoverageReport } from "../evaluate/mod.ts";
+import type { CoverageReport } from "../predict/coverage.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
 import { NETWORK_LABELS, networkColorScale, round, VEGA_LITE_SCHEMA } from "./_common.ts";
 import type { TopLevelSpec } from "./render.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { coverageStats } from "../evaluate/mod.ts";
+import { coverageStats } from "../predict/mod.ts";
 import { fitConfidenceBelt } from "../predict/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { calibrationCurve, calibrationPoints } from "./calibration_curve.ts";

@@ -33,6 +33,7 @@ export * from "./calibration_curve.ts";
 export * from "./realism_relations.ts";
 export * from "./load.ts";
 export * from "./gallery.ts";
+export * from "./run_figures.ts";
 export {
   CENTRAL_RANGE_LOG10,
   NETWORK_COLORS,

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
-import { coverageStats } from "../evaluate/mod.ts";
-import { beltInterval, calibratedMass, fitConfidenceBelt, isotonicIncreasing } from "./mod.ts";
+import {
+  beltInterval,
+  calibratedMass,
+  coverageStats,
+  fitConfidenceBelt,
+  isotonicIncreasing,
+} from "./mod.ts";
 
 /**
  * A mock network with the pull towards the mean the paper's Fig. 6 shows:

@@ -2,14 +2,18 @@
  * Calibration and coverage of every trained network in a runs directory:
  * `calibration.json` made (or reused) per run, then the coverage of its
  * intervals on the run's test predictions (`predictions.csv`), counted by
- * cluster (lib/evaluate/coverage.ts). Used by `deno task evaluate`.
+ * cluster (coverage.ts). Used by `deno task evaluate`. The coverage code is
+ * all in this stage (coverage.ts, coverage_runs.ts); it takes Table 2's
+ * mass range and bins from lib/evaluate, so the dependency runs one way:
+ * predict -> evaluate.
  *
  * @module
  */
 import { join } from "node:path";
-import { type CoverageReport, coverageStats, readPredictions } from "../evaluate/mod.ts";
+import { readPredictions } from "../evaluate/table2.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
 import { ensureCalibration } from "./calibrate.ts";
+import { type CoverageReport, coverageStats } from "./coverage.ts";
 
 /** Coverage per network, and which calibrations were made afresh. */
 export interface RunsCoverage {

@@ -31,6 +31,7 @@
 export * from "./confidence_belt.ts";
 export * from "./calibrate.ts";
 export * from "./predict.ts";
+export * from "./coverage.ts";
 export * from "./coverage_runs.ts";
 export * from "./input_summary.ts";
 export * from "./run_sets.ts";

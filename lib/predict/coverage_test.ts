@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ConfidenceBelt } from "../predict/mod.ts";
+import type { ConfidenceBelt } from "./mod.ts";
 import { coverageStats } from "./mod.ts";
 
 /** A belt with quantile curves y = t + c_level (a pure shift), so intervals are y - c_hi .. y - c_lo. */

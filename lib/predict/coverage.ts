@@ -13,12 +13,8 @@
  *
  * @module
  */
-import {
-  BELT_CENTRAL_LEVELS,
-  beltInterval,
-  type ConfidenceBelt,
-} from "../predict/confidence_belt.ts";
-import { BIAS_BIN_DEX, CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "./table2.ts";
+import { BELT_CENTRAL_LEVELS, beltInterval, type ConfidenceBelt } from "./confidence_belt.ts";
+import { BIAS_BIN_DEX, CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "../evaluate/table2.ts";
 
 /** Coverage in one mass bin (or the central range). */
 export interface CoverageCell {
