@@ -16,6 +16,7 @@
  * ```
  * @module
  */
+export * from "./invocations.ts";
 export * from "./steps.ts";
 export * from "./stamp.ts";
 export * from "./files.ts";

@@ -24,14 +24,8 @@ import {
   writeStamp,
 } from "./files.ts";
 import { checkStamp, hashSettings, type Stamp, STAMP_VERSION, type StampVerdict } from "./stamp.ts";
-import {
-  LAYOUT,
-  type PlanOptions,
-  planSteps,
-  selectSteps,
-  type Step,
-  type TaskName,
-} from "./steps.ts";
+import { LAYOUT, type PlanOptions, planSteps, selectSteps, type Step } from "./steps.ts";
+import type { TaskName } from "./invocations.ts";
 
 /** Where the subprocesses' output goes. */
 export type StepOutput = "inherit" | "null" | "log";

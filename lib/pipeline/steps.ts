@@ -2,7 +2,8 @@
  * The reproduction's step graph: simulate -> train x5 -> evaluate ->
  * interpret -> figures, each step a `deno task` run as a subprocess, with the
  * files it reads and writes declared so that up-to-date checks need no
- * knowledge of the steps' internals.
+ * knowledge of the steps' internals. Each step's command line comes from
+ * the one table of task invocations (invocations.ts).
  *
  * Paths in a step's `inputs` and `outputs` are relative to the output
  * directory, so that a finished directory can be moved without invalidating
@@ -15,6 +16,13 @@ import type { BackendName } from "../backend/mod.ts";
 import { getProfile, resolveSimulateSettings } from "../profiles/mod.ts";
 import { runSetDir } from "../evaluate/run_sets.ts";
 import {
+  FRESH_FLAG,
+  type SimulateInvocation,
+  taskArgs,
+  type TaskName,
+  type TrainInvocation,
+} from "./invocations.ts";
+import {
   type NetworkKind,
   NETWORKS,
   type NoiseSetting,
@@ -22,16 +30,6 @@ import {
   type Tracer,
   TRACERS,
 } from "../types/mod.ts";
-
-/** The `deno task`s the pipeline runs, each `tasks/<name>.ts`. */
-export type TaskName =
-  | "simulate"
-  | "merge"
-  | "train"
-  | "evaluate"
-  | "realism"
-  | "interpret"
-  | "figures";
 
 /** One step of the pipeline. */
 export interface Step {
@@ -224,7 +222,6 @@ export function planSteps(options: PlanOptions): Step[] {
   const out = options.outDir;
   const abs = (rel: string) => join(out, rel);
   const { data, runs, interpret, figures, realism } = LAYOUT;
-  const backendArgs = options.backend ? ["--backend", options.backend] : [];
 
   const sim = resolveSimulateSettings({
     profile: profile.name,
@@ -233,20 +230,21 @@ export function planSteps(options: PlanOptions): Step[] {
     los: options.los,
     noise: options.noise,
   });
-  const simArgs = ["--profile", profile.name, "--out", abs(data)];
-  if (options.clusters !== undefined) simArgs.push("--clusters", String(options.clusters));
-  if (options.seed !== undefined) simArgs.push("--seed", String(options.seed));
-  if (options.noise !== undefined) simArgs.push("--noise", sim.noise);
-  if (options.noiseScale !== undefined) {
-    parseNoiseScale(options.noiseScale);
-    simArgs.push("--noise-scale", options.noiseScale);
-  }
+  if (options.noiseScale !== undefined) parseNoiseScale(options.noiseScale);
   const los = sim.los;
-  if (!los) simArgs.push("--no-los");
+  const simRequest: SimulateInvocation = {
+    profile: profile.name,
+    out: abs(data),
+    clusters: options.clusters,
+    seed: options.seed,
+    noise: options.noise === undefined ? undefined : sim.noise,
+    noiseScale: options.noiseScale,
+    los,
+  };
   const simulate: Step = {
     name: "simulate",
     task: "simulate",
-    args: simArgs,
+    args: taskArgs("simulate", simRequest),
     settings: {
       profile: profile.name,
       simulate: profile.simulate,
@@ -260,22 +258,21 @@ export function planSteps(options: PlanOptions): Step[] {
     outputs: datasetFiles().map((f) => join(data, f)),
     dependsOn: [],
   };
-  const shardSteps = shardedSimulate(simulate, options.shards ?? 1, abs);
+  const shardSteps = shardedSimulate(simulate, simRequest, options.shards ?? 1, abs);
 
+  const trainRequests = new Map<string, TrainInvocation>();
   const train: Step[] = NETWORKS.map((net: NetworkKind) => {
-    const args = [
-      "--data",
-      abs(data),
-      "--tracer",
-      net,
-      "--out",
-      abs(join(runs, net)),
-      "--profile",
-      profile.name,
-      ...backendArgs,
-    ];
-    if (options.epochs !== undefined) args.push("--epochs", String(options.epochs));
-    if (options.workers !== undefined) args.push("--workers", String(options.workers));
+    const request: TrainInvocation = {
+      data: abs(data),
+      tracer: net,
+      out: abs(join(runs, net)),
+      profile: profile.name,
+      backend: options.backend,
+      epochs: options.epochs,
+      workers: options.workers,
+    };
+    trainRequests.set(`train-${net}`, request);
+    const args = taskArgs("train", request);
     const tracers = net === "multi" ? TRACERS : [net];
     return {
       name: `train-${net}`,
@@ -294,7 +291,7 @@ export function planSteps(options: PlanOptions): Step[] {
       ),
       outputs: RUN_FILES.map((f) => join(runs, net, f)),
       dependsOn: ["simulate"],
-      freshArgs: ["--fresh"],
+      freshArgs: [FRESH_FLAG],
     };
   });
 
@@ -302,7 +299,7 @@ export function planSteps(options: PlanOptions): Step[] {
   const evaluate: Step = {
     name: "evaluate",
     task: "evaluate",
-    args: ["--runs", abs(runs), "--data", abs(data)],
+    args: taskArgs("evaluate", { runs: abs(runs), data: abs(data) }),
     settings: { baselines: true },
     inputs: [
       ...predictions,
@@ -315,14 +312,16 @@ export function planSteps(options: PlanOptions): Step[] {
 
   // The mock's scaling relations beside the published ones (docs/mock-universe.md), on the
   // same clusters and seed, and the paper's core/ring test on this run's own test images.
-  const realismArgs = ["--out", abs(realism), "--core-ring-data", abs(data)];
   const realismClusters = sim.clusters;
-  if (realismClusters !== null) realismArgs.push("--clusters", String(realismClusters));
-  realismArgs.push("--seed", String(sim.seed));
   const realismStep: Step = {
     name: "realism",
     task: "realism",
-    args: realismArgs,
+    args: taskArgs("realism", {
+      out: abs(realism),
+      coreRingData: abs(data),
+      clusters: realismClusters,
+      seed: sim.seed,
+    }),
     settings: { clusters: realismClusters, seed: sim.seed },
     inputs: ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)].map((f) => join(data, f)),
     outputs: REALISM_FILES.map((f) => join(realism, f)),
@@ -332,17 +331,13 @@ export function planSteps(options: PlanOptions): Step[] {
   const interpretStep: Step = {
     name: "interpret",
     task: "interpret",
-    args: [
-      "--data",
-      abs(data),
-      "--runs",
-      abs(runs),
-      "--out",
-      abs(interpret),
-      "--profile",
-      profile.name,
-      ...backendArgs,
-    ],
+    args: taskArgs("interpret", {
+      data: abs(data),
+      runs: abs(runs),
+      out: abs(interpret),
+      profile: profile.name,
+      backend: options.backend,
+    }),
     settings: { profile: profile.name, interpret: profile.interpret },
     inputs: [
       ...datasetFiles().map((f) => join(data, f)),
@@ -360,18 +355,13 @@ export function planSteps(options: PlanOptions): Step[] {
   const figuresStep: Step = {
     name: "figures",
     task: "figures",
-    args: [
-      "--data",
-      abs(data),
-      "--runs",
-      abs(runs),
-      "--interpret",
-      abs(interpret),
-      "--realism",
-      abs(join(realism, "realism.json")),
-      "--out",
-      abs(figures),
-    ],
+    args: taskArgs("figures", {
+      data: abs(data),
+      runs: abs(runs),
+      interpret: abs(interpret),
+      realism: abs(join(realism, "realism.json")),
+      out: abs(figures),
+    }),
     settings: {},
     inputs: [
       "catalog.csv",
@@ -396,6 +386,7 @@ export function planSteps(options: PlanOptions): Step[] {
 
   const sets = runSetSteps(
     train,
+    trainRequests,
     profile.train.seed,
     options.folds ?? 1,
     options.members ?? 1,
@@ -419,6 +410,7 @@ export function planSteps(options: PlanOptions): Step[] {
  */
 function runSetSteps(
   train: Step[],
+  trainRequests: ReadonlyMap<string, TrainInvocation>,
   baseSeed: number,
   folds: number,
   members: number,
@@ -429,15 +421,17 @@ function runSetSteps(
   const extra: Step[] = [];
   for (const base of train) {
     const net = base.settings.tracer as string;
-    const outAt = base.args.indexOf("--out");
+    const request = trainRequests.get(base.name)!;
     for (const k of foldList) {
       for (let j = 0; j < members; j++) {
         if (k === null && j === 0) continue; // the plain run
         const dir = join(LAYOUT.runs, runSetDir(net, k, j));
-        const args = [...base.args];
-        args[outAt + 1] = abs(dir);
-        if (k !== null) args.push("--fold", `${k}/${folds}`);
-        if (j > 0) args.push("--seed", String(baseSeed + j));
+        const args = taskArgs("train", {
+          ...request,
+          out: abs(dir),
+          fold: k === null ? undefined : `${k}/${folds}`,
+          seed: j > 0 ? baseSeed + j : undefined,
+        });
         extra.push({
           ...base,
           name: `${base.name}${k === null ? "" : `-f${k}`}-m${j}`,
@@ -455,16 +449,7 @@ function runSetSteps(
   const evaluateSets: Step = {
     name: "evaluate-sets",
     task: "evaluate",
-    args: [
-      "--runs",
-      abs(LAYOUT.runs),
-      "--data",
-      abs(data),
-      "--folds",
-      String(folds),
-      "--members",
-      String(members),
-    ],
+    args: taskArgs("evaluate", { runs: abs(LAYOUT.runs), data: abs(data), folds, members }),
     settings: { folds, members },
     inputs: [...preds, join(data, "catalog.csv"), join(data, "manifest.json")],
     outputs: ["table2_sets.json", "table2_sets.md"].map((f) => join(LAYOUT.runs, f)),
@@ -480,14 +465,16 @@ function runSetSteps(
  * `simulate --shard i/N` into `data-shards/<i>`) and make `simulate` itself
  * the `merge` of them, in place; returns the shard steps (none for 1 shard).
  */
-function shardedSimulate(simulate: Step, shards: number, abs: (rel: string) => string): Step[] {
+function shardedSimulate(
+  simulate: Step,
+  request: SimulateInvocation,
+  shards: number,
+  abs: (rel: string) => string,
+): Step[] {
   if (shards <= 1) return [];
   const dirs = Array.from({ length: shards }, (_, i) => join(LAYOUT.shards, String(i)));
-  const outAt = simulate.args.indexOf("--out");
   const steps = dirs.map((dir, i): Step => {
-    const args = [...simulate.args];
-    args[outAt + 1] = abs(dir);
-    args.push("--shard", `${i}/${shards}`);
+    const args = taskArgs("simulate", { ...request, out: abs(dir), shard: `${i}/${shards}` });
     return {
       name: `simulate-shard-${i}`,
       task: "simulate",
@@ -499,7 +486,7 @@ function shardedSimulate(simulate: Step, shards: number, abs: (rel: string) => s
     };
   });
   simulate.task = "merge";
-  simulate.args = ["--out", abs(LAYOUT.data), ...dirs.map(abs)];
+  simulate.args = taskArgs("merge", { out: abs(LAYOUT.data), shards: dirs.map(abs) });
   simulate.settings = { ...simulate.settings, shards };
   simulate.inputs = steps.flatMap((s) => s.outputs);
   simulate.dependsOn = steps.map((s) => s.name);
