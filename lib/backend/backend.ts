@@ -7,7 +7,7 @@
  *   build fails in Deno with ERR_WORKER_PATH), its `.wasm` binary read from the
  *   local npm package (no network), plus this toolkit's training kernels
  *   (hand-written WASM SIMD convolutions, gradients and matrix products working
- *   in place on the tfjs heap, `simd_conv.ts`; see `wasm_gradients.ts`).
+ *   in place on the tfjs heap, `simd_conv.ts`; see `wasm_kernels.ts`).
  * - `cpu`: tfjs' pure-JavaScript backend, a slow last resort (its filter gradient
  *   replaced by the same convolution formulation, ~30x faster than tfjs' own).
  * - `auto`: WebGPU on a real (non-fallback) GPU adapter, else WASM.
@@ -16,7 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
-import { registerCpuGradientKernels, registerWasmGradientKernels } from "./wasm_gradients.ts";
+import { registerCpuGradientKernels, registerWasmGradientKernels } from "./wasm_kernels.ts";
 import { loadSimdConvKernels } from "./simd_conv.ts";
 import { loadOneDnn } from "./onednn.ts";
 

@@ -26,7 +26,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { FILTER_BIAS_GRAD_KERNEL, reluGrad } from "./wasm_gradients.ts";
+import { FILTER_BIAS_GRAD_KERNEL, reluGrad } from "./wasm_kernels.ts";
 
 const CONV_ATTRS = {
   strides: [1, 1],

@@ -12,7 +12,7 @@
  * @module
  */
 export * from "./backend.ts";
-export * from "./wasm_gradients.ts";
+export * from "./wasm_kernels.ts";
 export { readFloat32Into, type ReadIntoOptions, SIMD_CONV_WASM_URL } from "./simd_conv.ts";
 export {
   convolutionRoute,

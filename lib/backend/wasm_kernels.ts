@@ -1,5 +1,12 @@
 /**
- * Training kernels for the TensorFlow.js WASM backend. At stride 1 (the
+ * The kernels this toolkit registers on TensorFlow.js' WASM backend (and the
+ * gradient kernels it adds to the `cpu` backend), listed in
+ * {@linkcode WASM_GRADIENT_KERNELS}: `Conv2D`, `FusedConv2D`,
+ * `Conv2DBackpropFilter` (which tfjs-backend-wasm lacks),
+ * `Conv2DBackpropInput`, `BatchMatMul`, `AvgPool`, `AvgPoolGrad`, `Add`,
+ * `Sum`, `Identity`, `Cast`, the ReLU gradient and the filter + bias gradient
+ * of the fused convolution. Each picks oneDNN, the SIMD kernels or tfjs' own
+ * kernel per call. At stride 1 (the
  * paper's network) the convolutions, their gradients, the dense layers'
  * matrix products, the tiling average-pool gradient and the bias-gradient sums
  * run on this toolkit's hand-written WASM SIMD kernels (`simd_conv.ts`,
