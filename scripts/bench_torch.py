@@ -13,7 +13,7 @@ on the target log10(M/Msun) - 14. Inputs are random (throughput only).
 Prints one JSON line: {"images_per_s": ..., "images_per_cpu_s": ..., ...}, where
 images_per_cpu_s divides by the process's CPU time (all threads), a measure
 that a busy machine disturbs less than wall-clock time.
-Used by tasks/_bench_train.ts; run directly with
+Used by lib/train/backends_bench.ts; run directly with
     python3 scripts/bench_torch.py --batches 5 --threads 2
 """
 

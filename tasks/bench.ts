@@ -4,38 +4,38 @@
  * - simulate: the paper-sized mock dataset (full catalogue, four projections,
  *   four tracers, line-of-sight structure) on 2 workers; target < 300 s on 2 cores.
  * - shards: the same clusters by 1 process and by N `simulate --shard i/N`
- *   processes at once, then `merge` (tasks/_bench_shards.ts): the speed-up.
+ *   processes at once, then `merge` (lib/dataset/shards_bench.ts): the speed-up.
  * - kernels: each WASM kernel of a training step of the single-channel CNN
  *   (batch 50) on oneDNN through FFI (convolutions, when libdnnl2 is
  *   installed), on the hand-written WASM SIMD kernels and on the previous
- *   route, CPU ms and GFLOPS (tasks/_bench_kernels.ts).
- * - step: data-parallel training steps of the single-channel and the
- *   multichannel CNN on 1 and 2 WASM workers (recycled weight/gradient
- *   buffers), the scaling and the exchange cost per step (tasks/_bench_step.ts),
- *   and the exchange alone with fresh or recycled arrays (tasks/_bench_exchange.ts).
- * - parallel: lib/train's trainer on 2 WASM workers and 1 process, both networks.
+ *   route, CPU ms and GFLOPS (lib/backend/kernels_bench.ts).
+ * - parallel: lib/train's trainer on 2 WASM workers and 1 process, both networks
+ *   (lib/train/trainer_bench.ts).
  * - train: the single-channel CNN on each TensorFlow.js backend that runs
- *   here, and both networks' PyTorch twins (Debian's python3-torch, 2 threads)
+ *   here, and both networks' PyTorch twins (Debian's python3-torch, 2 threads;
+ *   lib/train/backends_bench.ts)
  *   measured in the same run, as they come and with glibc malloc keeping freed
  *   memory (PyTorch at its best on a VM where fresh pages are dear: 3x faster
  *   here); target: 2 WASM workers >= 2x PyTorch for each network (the ratios
  *   at the end, against both).
  *
- * Usage: `deno task bench [--skip simulate,kernels,step,parallel,train] [--clusters N] [--no-torch]`
+ * The paper-sized simulation is lib/dataset/simulate_bench.ts. Each part sits
+ * beside the code it measures as a `*_bench.ts` file and runs on its own with
+ * `deno run -A <file>`; this task runs them in turn and prints the comparison.
+ *
+ * Usage: `deno task bench [--skip simulate,shards,kernels,parallel,train] [--clusters N] [--no-torch]`
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { benchSimulate } from "./_bench_simulate.ts";
-import { benchShards } from "./_bench_shards.ts";
-import { benchParallel } from "./_bench_parallel.ts";
-import { benchTrain, torchConfigLabel, torchThroughput } from "./_bench_train.ts";
-import { benchKernels } from "./_bench_kernels.ts";
-import { benchStep } from "./_bench_step.ts";
-import { benchExchange } from "./_bench_exchange.ts";
-import type { BenchResult } from "./_bench_result.ts";
+import { benchSimulate } from "../lib/dataset/simulate_bench.ts";
+import { benchShards } from "../lib/dataset/shards_bench.ts";
+import { benchParallel } from "../lib/train/trainer_bench.ts";
+import { benchTrain, torchConfigLabel, torchThroughput } from "../lib/train/backends_bench.ts";
+import { benchKernels } from "../lib/backend/kernels_bench.ts";
+import type { BenchResult } from "../lib/io/bench_result.ts";
 
-const PARTS = ["simulate", "shards", "kernels", "step", "parallel", "train"];
+const PARTS = ["simulate", "shards", "kernels", "parallel", "train"];
 const USAGE = `Usage: deno task bench [--skip ${PARTS.join(",")}] [--clusters N] [--no-torch]`;
 
 const { values } = parseArgs({
@@ -94,11 +94,6 @@ if (!skip.has("kernels")) {
   console.error("bench: kernels of a training step, oneDNN, WASM SIMD and previous route ...");
   show(await benchKernels());
 }
-if (!skip.has("step")) {
-  console.error("bench: data-parallel steps on 1 and 2 WASM workers, both networks ...");
-  show(await benchStep());
-  show(await benchExchange());
-}
 if (!skip.has("parallel")) {
   console.error("bench: lib/train's trainer on 1 process and 2 WASM workers ...");
   show(await benchParallel({ single: true, networks: ["ypar", "multi"] }));
@@ -148,8 +143,8 @@ if (!skip.has("train")) {
         r.label.startsWith("PyTorch") && r.label.includes(`(${threads})`) &&
         r.label.endsWith(`${name} CNN`) && r.unit === unit
       );
-    const one = find(`step harness, ${name} CNN, 1 WASM worker, per CPU-second`);
-    const step = find(`step harness, ${name} CNN, 2 WASM workers`);
+    // lib/train in one process runs on one thread: its images/s are images per CPU-second.
+    const one = find(`lib/train trainNetwork, ${name} CNN, 1 process WASM`);
     const trainer = find(`lib/train trainNetwork, ${name} CNN, 2 WASM workers`);
     // Against PyTorch as it comes and against PyTorch at its best (malloc keeping memory).
     for (const allocator of ["default", "keep"] as const) {
@@ -157,7 +152,7 @@ if (!skip.has("train")) {
       const pt1 = torchRow(c1, "images/CPU-s");
       if (pt1 !== undefined && one !== undefined) {
         ratios.push({
-          label: `${name}: tfjs 1 WASM worker / PyTorch (${c1}), images per CPU-second`,
+          label: `${name}: lib/train 1 process / PyTorch (${c1}), images per CPU-second`,
           value: one.value / pt1.value,
           unit: "ratio",
         });
@@ -165,13 +160,6 @@ if (!skip.has("train")) {
       const c2 = torchConfigLabel(2, allocator);
       const pt = torchRow(c2, "images/s");
       if (pt === undefined) continue;
-      if (step !== undefined) {
-        ratios.push({
-          label: `${name}: tfjs 2 WASM workers (step harness) / PyTorch (${c2})`,
-          value: step.value / pt.value,
-          unit: "ratio",
-        });
-      }
       if (trainer !== undefined) {
         ratios.push({
           label: `${name}: tfjs 2 WASM workers (lib/train) / PyTorch (${c2})`,

@@ -2,9 +2,9 @@
  * Training throughput of the paper's single-channel CNN (120x120 inputs,
  * batch 50, RMSprop lr 0.01, MSE on log10 mass) on each TensorFlow.js backend
  * that runs here and the same network in PyTorch (`scripts/bench_torch.py`)
- * in the same run (per-kernel timings: tasks/_bench_kernels.ts).
+ * in the same run (per-kernel timings: lib/backend/kernels_bench.ts).
  *
- * Standalone: `deno run -A tasks/_bench_train.ts [--backends wasm,cpu,webgpu]
+ * Standalone: `deno run -A lib/train/backends_bench.ts [--backends wasm,cpu,webgpu]
  * [--batches N] [--no-torch]`; `deno task bench` imports {@linkcode benchTrain}.
  *
  * @module
@@ -12,10 +12,10 @@
 import * as tf from "@tensorflow/tfjs";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { type BackendInfo, probeWebGpu, setupBackend } from "../lib/backend/mod.ts";
-import { buildSingleChannelModel } from "../lib/model/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
-import type { BenchResult } from "./_bench_result.ts";
+import { type BackendInfo, probeWebGpu, setupBackend } from "../backend/mod.ts";
+import { buildSingleChannelModel } from "../model/mod.ts";
+import { Rng } from "../random/mod.ts";
+import type { BenchResult } from "../io/bench_result.ts";
 
 /** A tfjs backend the benchmark can time. */
 export type BenchBackend = "wasm" | "cpu" | "webgpu";
@@ -141,7 +141,7 @@ export async function torchThroughput(options: TorchOptions): Promise<BenchResul
   const py = await findTorchPython();
   if (py === undefined) return [];
   const network = options.network ?? "single";
-  const script = new URL("../scripts/bench_torch.py", import.meta.url).pathname;
+  const script = new URL("../../scripts/bench_torch.py", import.meta.url).pathname;
   const out = await new Deno.Command(py, {
     args: [
       script,
@@ -259,7 +259,7 @@ if (import.meta.main) {
   });
   if (values.help) {
     console.log(
-      "Usage: deno run -A tasks/_bench_train.ts [--backends wasm,cpu,webgpu] [--batches N] [--no-torch]",
+      "Usage: deno run -A lib/train/backends_bench.ts [--backends wasm,cpu,webgpu] [--batches N] [--no-torch]",
     );
     Deno.exit(0);
   }

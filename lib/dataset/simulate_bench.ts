@@ -3,13 +3,13 @@
  * ~2000 clusters, ~8000 views of four tracers, line-of-sight structure on,
  * Table 1 noise) generated with 2 workers into a temporary directory that is
  * removed afterwards. Used by `deno task bench`; runnable alone:
- * `deno run -A tasks/_bench_simulate.ts [--clusters N]`.
+ * `deno run -A lib/dataset/simulate_bench.ts [--clusters N]`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { simulateDataset } from "../lib/dataset/mod.ts";
-import type { BenchResult } from "./_bench_result.ts";
+import { simulateDataset } from "./mod.ts";
+import type { BenchResult } from "../io/bench_result.ts";
 
 /** Time the paper-profile dataset generation (or `clusters` of it) with `workers` workers. */
 export async function benchSimulate(

@@ -10,7 +10,7 @@
  * per call (single-threaded kernels: their run time on a core, even on a busy
  * machine) and GFLOPS (2 x multiply-adds / time).
  *
- * Standalone: `deno run -A tasks/_bench_kernels.ts`; `deno task bench`
+ * Standalone: `deno run -A lib/backend/kernels_bench.ts`; `deno task bench`
  * imports {@linkcode benchKernels}.
  *
  * @module
@@ -23,9 +23,9 @@ import {
   setOneDnnKernels,
   setSimdConvKernels,
   setupBackend,
-} from "../lib/backend/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
-import type { BenchResult } from "./_bench_result.ts";
+} from "../backend/mod.ts";
+import { Rng } from "../random/mod.ts";
+import type { BenchResult } from "../io/bench_result.ts";
 
 /** Options of {@linkcode benchKernels}. */
 export interface BenchKernelsOptions {

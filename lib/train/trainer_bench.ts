@@ -10,17 +10,17 @@
  * epoch does: with 105 clusters (252 train images: 5 batches and one of 2
  * images) the fixed cost of the tiny last step and of each epoch's start
  * showed 487 images/s where the quick profile's epochs of 5388 images ran at
- * 560-675 in the same session (2026-12-02). Run standalone: `deno run -A tasks/_bench_parallel.ts
+ * 560-675 in the same session (2026-12-02). Run standalone: `deno run -A lib/train/trainer_bench.ts
  * [--single] [--multi]` (`--single`: also 1 process; `--multi`: also the
  * multichannel network).
  *
  * @module
  */
-import { setupBackend } from "../lib/backend/mod.ts";
-import { loadDataset, writeSyntheticDataset } from "../lib/dataset/mod.ts";
-import { trainNetwork } from "../lib/train/mod.ts";
-import type { NetworkKind } from "../lib/types/mod.ts";
-import type { BenchResult } from "./_bench_result.ts";
+import { setupBackend } from "../backend/mod.ts";
+import { loadDataset, writeSyntheticDataset } from "../dataset/mod.ts";
+import { trainNetwork } from "./mod.ts";
+import type { NetworkKind } from "../types/mod.ts";
+import type { BenchResult } from "../io/bench_result.ts";
 
 /** Options of {@linkcode benchParallel}. */
 export interface BenchParallelOptions {

@@ -4,15 +4,15 @@
  * render worker, so N processes use N cores), then `merge`; the wall times,
  * the speed-up and a check that the merged files are the single process's
  * bytes. Used by `deno task bench`; runnable alone:
- * `deno run -A tasks/_bench_shards.ts [--clusters N] [--shards N]`.
+ * `deno run -A lib/dataset/shards_bench.ts [--clusters N] [--shards N]`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import type { BenchResult } from "./_bench_result.ts";
+import type { BenchResult } from "../io/bench_result.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function deno(args: string[]): Promise<void> {
   const o = await new Deno.Command(Deno.execPath(), {
