@@ -22,9 +22,11 @@ import {
 import {
   claimOutputFolder,
   type OutputFolder,
+  ProgressBar,
   writeFileAtomic,
   writeJsonAtomic,
 } from "../lib/io/mod.ts";
+import { NETWORKS, TRACERS } from "../lib/types/mod.ts";
 import { coverageOfRuns, formatCoverageMarkdown } from "../lib/predict/mod.ts";
 import { setupBackend } from "../lib/backend/mod.ts";
 import {
@@ -125,7 +127,22 @@ if (import.meta.main) {
       console.error(`evaluate: WASM backend unavailable (${(e as Error).message}); using cpu`);
       return setupBackend("cpu", { quiet: true });
     });
-    const cov = await coverageOfRuns(runs);
+    // Progress: one unit per run calibrated and covered, one per tracer's baseline fit.
+    const withPredictions = [];
+    for (const n of NETWORKS) {
+      if (await Deno.stat(join(runs, n, "predictions.csv")).then(() => true, () => false)) {
+        withPredictions.push(n);
+      }
+    }
+    const bar = new ProgressBar({
+      label: "evaluate",
+      total: withPredictions.length + (values.data ? TRACERS.length : 0),
+      unit: "step",
+    });
+    let done = 0;
+    const cov = await coverageOfRuns(runs, {
+      onRun: (kind) => bar.update(done++, `calibrating and covering ${kind}`),
+    });
     for (const [k, why] of Object.entries(cov.skipped)) {
       console.error(`evaluate: no coverage for ${k}: ${why}`);
     }
@@ -137,8 +154,11 @@ if (import.meta.main) {
     });
     // Scaling-relation baselines (lib/realism): what a cluster's total signal alone gives.
     const baselines = values.data
-      ? (await scalingRelationRows(values.data)).map(({ test: _test, ...r }) => r)
+      ? (await scalingRelationRows(values.data, {
+        onTracer: (t) => bar.update(done++, `scaling-relation baseline of ${t}`),
+      })).map(({ test: _test, ...r }) => r)
       : null;
+    bar.done();
     if (baselines) {
       await writeJsonAtomic(join(dir, "baselines.json"), {
         definition: "log10 M200 = a + b log10 S on the training split, S the intrinsic signal " +

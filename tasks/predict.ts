@@ -6,7 +6,7 @@
  * @module
  */
 import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
-import { checkWritableFile, formatCsv, writeFileAtomic } from "../lib/io/mod.ts";
+import { checkWritableFile, formatCsv, ProgressBar, writeFileAtomic } from "../lib/io/mod.ts";
 import { PREDICT_COLUMNS, predictEnsemble, predictMasses } from "../lib/predict/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
 
@@ -50,9 +50,21 @@ if (import.meta.main) {
     await checkWritableFile(out);
     const backend = parseBackendName(values.backend);
     await setupBackend(backend === "auto" ? "wasm" : backend, { quiet: true });
+    let bar: ProgressBar | undefined;
+    let progressBase = 0; // images of the ensemble members already done
+    const options = {
+      images,
+      redshift,
+      onProgress: (done: number, total: number) => {
+        bar ??= new ProgressBar({ label: "predict", total: total * runs.length, unit: "img" });
+        bar.update(done + progressBase);
+        if (done === total) progressBase += total;
+      },
+    };
     const rows = runs.length > 1
-      ? await predictEnsemble(runs, { images, redshift })
-      : await predictMasses(runs[0], { images, redshift });
+      ? await predictEnsemble(runs, options)
+      : await predictMasses(runs[0], options);
+    bar?.done();
     await writeFileAtomic(
       out,
       formatCsv(

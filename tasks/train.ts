@@ -15,6 +15,7 @@ import {
   type BackendName,
   convolutionRoute,
   loadOneDnn,
+  oneDnnAdvice,
   parseBackendName,
   probeWebGpu,
   setupBackend,
@@ -225,6 +226,12 @@ if (import.meta.main) {
       workers = gradientShards;
     }
     const info = await setupBackend(workers > 1 ? "cpu" : resolved, { quiet: true });
+    if (resolved === "wasm") {
+      // Once per run: which kernels the WASM route runs on, and what oneDNN would change.
+      loadOneDnn();
+      const advice = oneDnnAdvice();
+      if (advice !== null) console.error(`train: ${advice}`);
+    }
     const backendLabel = workers > 1
       ? `wasm (${workers} Deno workers, one thread each: ${
         loadOneDnn() ? convolutionRoute() : "WASM SIMD"

@@ -17,7 +17,9 @@ export { readFloat32Into, type ReadIntoOptions, SIMD_CONV_WASM_URL } from "./sim
 export {
   convolutionRoute,
   loadOneDnn,
+  MEASURED_STEP_KERNEL_MS,
   ONEDNN_LIBRARY,
+  oneDnnAdvice,
   oneDnnImplementation,
   oneDnnKernelsActive,
   type OneDnnStatus,

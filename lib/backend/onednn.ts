@@ -108,6 +108,35 @@ export function setOneDnnKernels(on: boolean): void {
 }
 
 /**
+ * CPU milliseconds of the kernels of one training step of the single-channel
+ * network, batch 50, on oneDNN and on the WASM SIMD kernels, measured by
+ * `deno task bench` (lib/backend/kernels_bench.ts) on the 2-core x86-64 VM
+ * of docs/performance.md, 2026-12-02 15:13 UTC (AVX-512, oneDNN 2.6.3).
+ */
+export const MEASURED_STEP_KERNEL_MS = { oneDnn: 106.6, wasmSimd: 292.1 } as const;
+
+/**
+ * What a user training on the WASM route without oneDNN should know, or
+ * `null` when oneDNN is in use: which route runs, what oneDNN would change
+ * (measured, {@linkcode MEASURED_STEP_KERNEL_MS}) and how to install it.
+ * Call after {@linkcode loadOneDnn}.
+ */
+export function oneDnnAdvice(): string | null {
+  if (oneDnnKernelsActive()) return null;
+  const { oneDnn, wasmSimd } = MEASURED_STEP_KERNEL_MS;
+  const why = oneDnnStatus().detail;
+  const effect = `oneDNN would make a training step's kernels take ${oneDnn} instead of ` +
+    `${wasmSimd} CPU ms per batch of 50 (${(wasmSimd / oneDnn).toFixed(1)}x; \`deno task bench\` ` +
+    "on 2 cores, docs/performance.md)";
+  if (thread.state !== undefined || why.startsWith("switched off")) {
+    return `the convolutions run on the WASM SIMD kernels (oneDNN ${why}); ${effect}`;
+  }
+  return `the convolutions run on the WASM SIMD kernels: ${why}. ${effect}: ` +
+    "`sudo apt-get install libdnnl2` on Debian or Ubuntu, or " +
+    "CLUSTER_CNN_ONEDNN=/path/to/libdnnl.so.2 for another copy of oneDNN 2.x";
+}
+
+/**
  * Open oneDNN in this thread (idempotent) and say whether it is now used.
  * Never throws: on any failure the WASM SIMD route stays, and the reason is in
  * {@linkcode oneDnnStatus}.

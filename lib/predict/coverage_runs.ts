@@ -28,7 +28,10 @@ export interface RunsCoverage {
  * ensure its calibration (the active tfjs backend runs the validation split
  * when it must be made) and compute the coverage on the test split.
  */
-export async function coverageOfRuns(runsDir: string): Promise<RunsCoverage> {
+export async function coverageOfRuns(
+  runsDir: string,
+  options: { onRun?: (kind: NetworkKind) => void } = {},
+): Promise<RunsCoverage> {
   const out: RunsCoverage = { coverage: {}, calibrated: [], skipped: {} };
   for (const kind of NETWORKS) {
     const dir = join(runsDir, kind);
@@ -38,6 +41,7 @@ export async function coverageOfRuns(runsDir: string): Promise<RunsCoverage> {
       ),
     );
     if (!have[0]) continue;
+    options.onRun?.(kind);
     if (!have.every(Boolean)) {
       out.skipped[kind] = `${dir} lacks model.json, weights.bin or training.json`;
       continue;

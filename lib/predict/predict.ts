@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { basename, join } from "node:path";
 import { decodeNpy, describeNonFinite, findNonFinite } from "../io/mod.ts";
+import { DATASET_FILES, readManifest, readTracerImages } from "../dataset/format.ts";
 import { loadTrainedModel } from "../train/mod.ts";
 import type { Tracer } from "../types/mod.ts";
 import { type FitsImageFile, normaliseUnit, readFitsImageFile } from "../fits/mod.ts";
@@ -68,6 +69,8 @@ export interface PredictOptions {
   redshift?: number;
   /** Called with warnings (e.g. a redshift outside the training range). Default console.warn. */
   warn?: (message: string) => void;
+  /** Called after each batch of images with the images done and the total (a progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 interface Batch {
@@ -211,7 +214,7 @@ async function readFitsInputs(paths: string[], cal: RunCalibration): Promise<Bat
 }
 
 async function readDatasetInput(dir: string, cal: RunCalibration): Promise<Batch> {
-  const m = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+  const m = (await readManifest(dir))!;
   const { npix, pixelArcsec, channels } = cal.data;
   if (m.npix !== undefined && m.npix !== npix) {
     fail(
@@ -232,8 +235,8 @@ async function readDatasetInput(dir: string, cal: RunCalibration): Promise<Batch
   }
   const stacks = [];
   for (const t of channels) {
-    const path = join(dir, `images_${t}.npy`);
-    const arr = decodeNpy(await Deno.readFile(path), path);
+    const path = join(dir, DATASET_FILES.images(t));
+    const arr = await readTracerImages(dir, t);
     if (arr.shape.length !== 3 || arr.shape[1] !== npix || arr.shape[2] !== npix) {
       fail(`${path} has shape [${arr.shape}], expected [N, ${npix}, ${npix}]`);
     }
@@ -288,7 +291,10 @@ export async function predictMasses(
   }
   let batch: Batch;
   if (info.isDirectory) {
-    const isDataset = await Deno.stat(join(path, "manifest.json")).then(() => true, () => false);
+    const isDataset = await Deno.stat(join(path, DATASET_FILES.manifest)).then(
+      () => true,
+      () => false,
+    );
     if (isDataset) batch = await readDatasetInput(path, cal);
     else {
       const fits: string[] = [];
@@ -351,6 +357,7 @@ export async function predictMasses(
       const v = await y.data();
       x.dispose();
       y.dispose();
+      options.onProgress?.(e, batch.n);
       for (let i = s; i < e; i++) {
         const m = v[i - s];
         result.push({

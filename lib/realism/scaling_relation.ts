@@ -244,6 +244,8 @@ export interface BaselineRowsOptions {
   cosmology?: Cosmology;
   /** Iterations of the R500 aperture. Default 30 (stops early when the mass changes < 1e-4 dex). */
   iterations?: number;
+  /** Called as each tracer's fit starts (a progress bar). */
+  onTracer?: (tracer: Tracer) => void;
 }
 
 /**
@@ -269,8 +271,9 @@ export async function scalingRelationRows(
   const fixedPx = BASELINE_APERTURE_ARCMIN * PIXELS_PER_ARCMIN;
   const rows: BaselineRow[] = [];
   for (const tracer of options.tracers ?? (["star", "fxs", "fxb", "ypar"] as Tracer[])) {
+    options.onTracer?.(tracer);
     const stack = await readTracerImages(dataDir, tracer);
-    const data = stack.data as Float32Array;
+    const data = stack.data;
     const prep = (split: Split) =>
       catalog.filter((e) => e.split === split).map((e) => {
         const dA = angularDiameterDistanceMpc(e.redshift, cosmology);
