@@ -1,11 +1,13 @@
 /**
- * `deno task evaluate --runs RUNSDIR [--out FILE]`: Table 2 (mass bias and
+ * `deno task evaluate --runs RUNSDIR [--data DIR] [--out FILE]`: Table 2 (mass bias and
  * scatter in 10^13.25 < M_true < 10^14.5) and the Fig. 6 bias bins from
  * `RUNSDIR/<network>/predictions.csv` of every network present. Writes
  * `table2.json` (to FILE, default RUNSDIR/table2.json), `table2.md` (ours beside
  * the paper's) and `bias_bins.json` beside it; calibrates each run's intervals
  * (`RUNSDIR/<network>/calibration.json`, from its validation split, when
- * missing) and writes their test-split coverage to `coverage.json`.
+ * missing) and writes their test-split coverage to `coverage.json`; with
+ * `--data`, the scaling-relation baselines (`baselines.json`). A progress bar
+ * counts the runs calibrated and the baselines fitted.
  *
  * @module
  */

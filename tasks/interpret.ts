@@ -8,7 +8,8 @@
  *
  * Reads the dataset (`deno task simulate`) and the trained runs
  * `RUNSDIR/<tracer>/model.json` (`deno task train`); tracers without a run get
- * the correlations only. Writes `OUT/correlations.json` and, per tracer,
+ * the correlations only. The mask stride and the clusters shown come from the
+ * profile (`--profile`, else the dataset's, else quick). Writes `OUT/correlations.json` and, per tracer,
  * `OUT/<tracer>/{images,deepdream,gradient,mask,mask_grid}.npy` and
  * `selection.json`. Resumable: finished tracers are reused and a killed sweep
  * restarts at the image it was on.

@@ -1,7 +1,7 @@
 /**
  * `deno task predict --run RUNDIR --images FILE.npy|FILE.fits|DIR --out FILE.csv [--redshift Z]`:
  * M200 with calibrated 68 and 95 per cent intervals for new images, one row
- * per image. See lib/predict.
+ * per image, with a progress bar. See lib/predict.
  *
  * @module
  */

@@ -4,10 +4,13 @@
  * [--profile smoke|quick|paper] [--lr X] [--decay X] [--schedule none|warmup-cosine]
  * [--warmup-epochs X] [--lr-floor X] [--patience N] [--min-delta X] [--augment on|off]
  * [--fold k/K]`: train
- * one of the paper's five CNNs. On the WASM backend it uses one worker per CPU
- * core unless told otherwise. Running
- * the same command again after an interruption resumes from the last epoch's
- * checkpoint; asking for more epochs continues a finished run.
+ * one of the paper's five CNNs. The settings are the profile's (`--profile`,
+ * else the one in the dataset's manifest, else quick; lib/profiles
+ * `resolveTrainSettings`) with the flags on top. On the WASM backend it uses
+ * one worker per CPU core unless told otherwise, and says once whether the
+ * native oneDNN kernels are in use. Running the same command again after an
+ * interruption resumes from the last epoch's checkpoint; asking for more
+ * epochs continues a finished run.
  *
  * @module
  */

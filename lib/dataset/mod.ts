@@ -1,9 +1,11 @@
 /**
- * The dataset writer: halo catalogue -> cluster particles -> four views per
- * cluster (four tracers each) -> the dataset directory contract
+ * Datasets on disk. `format.ts` owns the dataset directory format
  * (`catalog.csv`, `images_{star,fxs,fxb,ypar}.npy`, `galaxies.csv`,
- * `manifest.json`), written atomically, rendered on Deno workers,
- * byte-for-byte reproducible from the seed.
+ * `manifest.json`: names, columns, image size and field, typed rows and
+ * manifest, the readers and the atomic writer); `simulateDataset` makes one
+ * from the mock (halo catalogue -> cluster particles -> four views per cluster,
+ * rendered on Deno workers, byte-for-byte reproducible from the seed);
+ * `loadDataset` reads one into per-split arrays for training.
  *
  * @example
  * ```ts
