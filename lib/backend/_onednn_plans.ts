@@ -29,42 +29,19 @@ import {
   type WasmBackend,
 } from "./_onednn_ffi.ts";
 import { anyMd, dims64, hwioMd, type Md, nhwcMd, samePlaces, stridedMd } from "./_onednn_layout.ts";
-import { oneDnnKernelsActive, thread } from "./_onednn_state.ts";
+import {
+  type BuildScope,
+  oneDnnKernelsActive,
+  type Plan,
+  type Step,
+  thread,
+} from "./_onednn_state.ts";
 import type * as tf from "@tensorflow/tfjs";
 import type { ConvGeometry } from "./simd_conv.ts";
-
-export interface Step {
-  prim: Ptr;
-  args: BigUint64Array;
-  nargs: number;
-}
-
-/** A built convolution: the user-facing memories (data handles set per call) and its steps. */
-/**
- * What a plan's build creates: descriptors and attributes (destroyed when the
- * build ends: the primitives keep copies) and the primitives and memories the
- * plan owns (destroyed with the plan, or at once when the build fails).
- */
-export interface BuildScope {
-  transient: { ptr: Ptr; kind: "pd" | "attr" | "postOps" }[];
-  prims: Ptr[];
-  mems: Ptr[];
-}
 
 export function transient(ptr: Ptr, kind: "pd" | "attr" | "postOps"): Ptr {
   thread.scope?.transient.push({ ptr, kind });
   return ptr;
-}
-
-export interface Plan {
-  /** Primitives and memories to destroy with the plan. */
-  owned: { prims: Ptr[]; mems: Ptr[] };
-  user: Record<string, Ptr>;
-  steps: Step[];
-  /** oneDNN's name for the implementation, e.g. "jit:avx512_core". */
-  impl: string;
-  /** Layout copies around the convolution (0 when every tensor is used in place). */
-  reorders: number;
 }
 
 export class Builder {
