@@ -18,6 +18,7 @@
 import { quantileSorted, range } from "./_d3.ts";
 import type { Tracer } from "../types/mod.ts";
 import { TRACERS } from "../types/mod.ts";
+import { IMAGE_SIZE_PIX } from "../dataset/format.ts";
 import { assertPositive, TRACER_TITLES, VEGA_LITE_SCHEMA } from "./_common.ts";
 import { imageToPngDataUrl } from "./png.ts";
 import type { TopLevelSpec } from "./render.ts";
@@ -146,7 +147,7 @@ export function fig02Images(
   options: Fig02Options = {},
 ): TopLevelSpec {
   const what = "Fig. 2";
-  const npix = options.npix ?? 120;
+  const npix = options.npix ?? IMAGE_SIZE_PIX;
   const fov = options.fovArcmin ?? 20;
   const panel = options.panelPx ?? 150;
   assertPositive(what, "fovArcmin", fov);

@@ -128,9 +128,6 @@ export interface ImportResult {
   manifest: DatasetManifest;
 }
 
-const NPIX = IMAGE_SIZE_PIX;
-const FOV_ARCMIN = FIELD_OF_VIEW_ARCMIN;
-const REDSHIFT_RANGE = VIEW_REDSHIFT_RANGE;
 /** Radius of the region kept without line-of-sight structure, in units of r200. */
 export const NO_LOS_RADIUS_R200 = 3;
 
@@ -389,9 +386,9 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
   await ensureWritableDir(o.out);
 
   const instruments = instrumentsFor(o.noise);
-  const dCMin = comovingDistanceMpc(REDSHIFT_RANGE[0], cosmology);
-  const halfDiagRad = (FOV_ARCMIN / 2) * Math.SQRT2 / ARCMIN_PER_RAD;
-  const rFieldMpc = 1.02 * halfDiagRad * dCMin / (1 + REDSHIFT_RANGE[0]);
+  const dCMin = comovingDistanceMpc(VIEW_REDSHIFT_RANGE[0], cosmology);
+  const halfDiagRad = (FIELD_OF_VIEW_ARCMIN / 2) * Math.SQRT2 / ARCMIN_PER_RAD;
+  const rFieldMpc = 1.02 * halfDiagRad * dCMin / (1 + VIEW_REDSHIFT_RANGE[0]);
   const depthMpc = Math.min(o.losDepthMpc * hdr.a, boxMpc / 2);
   if (o.los && o.losDepthMpc * hdr.a > boxMpc / 2 && !o.silent) {
     console.warn(
@@ -409,7 +406,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     silent: o.silent,
   });
   let done = 0;
-  const writer = await DatasetWriter.create(o.out, { nImages, npix: NPIX });
+  const writer = await DatasetWriter.create(o.out, { nImages, npix: IMAGE_SIZE_PIX });
   try {
     for (let pass = 0; pass < passes; pass++) {
       const batch = selected.slice(pass * o.clustersPerPass, (pass + 1) * o.clustersPerPass);
@@ -515,7 +512,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
           `(50 comoving Mpc, at most half the box) within ${
             rFieldMpc.toFixed(4)
           } Mpc (the field's ` +
-          `half-diagonal at z = ${REDSHIFT_RANGE[0]}) of the axis; minimal periodic image`
+          `half-diagonal at z = ${VIEW_REDSHIFT_RANGE[0]}) of the axis; minimal periodic image`
         : `particles within ${NO_LOS_RADIUS_R200} r200 of the group centre; minimal periodic image`,
       xray: "gas with StarFormationRate > 0 or T < 1e5 K emits no X-rays; all gas enters Compton y",
       stars: o.format === "tng"
@@ -527,11 +524,11 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     galaxies: 0,
     galaxiesNote: "no galaxy catalogue is imported; galaxies.csv has its header only",
     splitClusters: counts,
-    ...manifestGeometry(NPIX, FOV_ARCMIN),
+    ...manifestGeometry(IMAGE_SIZE_PIX, FIELD_OF_VIEW_ARCMIN),
     imageOrder:
       "image = 4 * (rank of the group by catalogue index) + projection; arrays [image][row y][col x]",
     projections: [...MANIFEST_PROJECTIONS],
-    redshiftRange: [...REDSHIFT_RANGE],
+    redshiftRange: [...VIEW_REDSHIFT_RANGE],
     los: o.los,
     losDepthMpc: o.losDepthMpc,
     noise: o.noise,
@@ -741,9 +738,9 @@ export function renderGroup(
   const sd = kept.stars.data;
   const viewOptions = {
     cosmology: options.cosmology,
-    npix: NPIX,
-    fovArcmin: FOV_ARCMIN,
-    redshiftRange: REDSHIFT_RANGE,
+    npix: IMAGE_SIZE_PIX,
+    fovArcmin: FIELD_OF_VIEW_ARCMIN,
+    redshiftRange: VIEW_REDSHIFT_RANGE,
     instruments: options.instruments,
     r200Mpc: g.r200Mpc,
   };
@@ -785,8 +782,8 @@ export function renderGroup(
     });
     const { dAMpc, dLMpc } = view.placement;
     return binParticles(particles, {
-      npix: NPIX,
-      fovArcmin: FOV_ARCMIN,
+      npix: IMAGE_SIZE_PIX,
+      fovArcmin: FIELD_OF_VIEW_ARCMIN,
       frame: view.frame,
       placement: { dAMpc, dLMpc },
       observables,

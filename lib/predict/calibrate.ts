@@ -11,7 +11,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join, resolve } from "node:path";
-import { loadDataset, type SplitData } from "../dataset/mod.ts";
+import {
+  type DatasetManifest,
+  IMAGE_PIXELS,
+  IMAGE_SIZE_PIX,
+  imageGeometry,
+  loadDataset,
+  type SplitData,
+} from "../dataset/mod.ts";
 import { formatCsv, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { loadTrainedModel, type TrainedModel } from "../train/mod.ts";
 import { type NetworkKind, type Tracer, TRACERS } from "../types/mod.ts";
@@ -73,7 +80,7 @@ export async function predictSplit(
 ): Promise<Float64Array> {
   const batch = options.batchSize ?? 50;
   const c = split.images.length;
-  const px = 120 * 120;
+  const px = IMAGE_PIXELS;
   const out = new Float64Array(split.n);
   for (let s = 0; s < split.n; s += batch) {
     const e = Math.min(split.n, s + batch);
@@ -84,7 +91,7 @@ export async function predictSplit(
         for (let p = 0; p < px; p++) buf[((i - s) * px + p) * c + k] = src[i * px + p];
       }
     }
-    const x = tf.tensor4d(buf, [e - s, 120, 120, c]);
+    const x = tf.tensor4d(buf, [e - s, IMAGE_SIZE_PIX, IMAGE_SIZE_PIX, c]);
     const y = trained.predictMassMsun(x);
     out.set(await y.data(), s);
     x.dispose();
@@ -102,15 +109,16 @@ export interface CalibrateOptions extends FitBeltOptions {
 function describeData(
   dataDir: string,
   channels: Tracer[],
-  manifest: Record<string, unknown> | null,
+  manifest: DatasetManifest | null,
 ): TrainingDataDescription {
-  const m = manifest ?? {};
+  const m: Partial<DatasetManifest> = manifest ?? {};
   const units = (m.units ?? {}) as Record<string, string>;
+  const { npix, pixelArcsec } = imageGeometry(manifest);
   return {
     dataDir: resolve(dataDir),
     channels,
-    npix: typeof m.npix === "number" ? m.npix : 120,
-    pixelArcsec: typeof m.pixelArcsec === "number" ? m.pixelArcsec : 10,
+    npix,
+    pixelArcsec,
     bunit: Object.fromEntries(channels.map((t) => [t, TRACER_BUNIT[t]])),
     units: Object.fromEntries(channels.filter((t) => units[t]).map((t) => [t, units[t]])),
     noise: typeof m.noise === "string" ? m.noise : null,

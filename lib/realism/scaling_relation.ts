@@ -46,7 +46,7 @@ export function apertureSums(
   images: ArrayLike<number>,
   options: ApertureOptions = {},
 ): Float64Array {
-  const size = options.sizePx ?? 120;
+  const size = options.sizePx ?? IMAGE_SIZE_PIX;
   if (!Number.isInteger(size) || size <= 0) {
     throw new RangeError(`Cannot sum apertures: sizePx must be a positive integer, got ${size}`);
   }

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { type BackendInfo, probeWebGpu, setupBackend } from "../backend/mod.ts";
 import { buildSingleChannelModel } from "../model/mod.ts";
 import { Rng } from "../random/mod.ts";
+import { IMAGE_SIZE_PIX } from "../dataset/format.ts";
 import type { BenchResult } from "../io/bench_result.ts";
 
 /** A tfjs backend the benchmark can time. */
@@ -33,15 +34,14 @@ export interface BenchTrainOptions {
 }
 
 const BATCH = 50;
-const SIZE = 120;
 
 function randomBatch(seed: number, n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   const rng = new Rng(seed);
-  const xs = new Float32Array(n * SIZE * SIZE);
+  const xs = new Float32Array(n * IMAGE_SIZE_PIX * IMAGE_SIZE_PIX);
   for (let i = 0; i < xs.length; i++) xs[i] = rng.normal();
   const ys = new Float32Array(n);
   for (let i = 0; i < n; i++) ys[i] = rng.uniform(-0.5, 1);
-  return { x: tf.tensor4d(xs, [n, SIZE, SIZE, 1]), y: tf.tensor2d(ys, [n, 1]) };
+  return { x: tf.tensor4d(xs, [n, IMAGE_SIZE_PIX, IMAGE_SIZE_PIX, 1]), y: tf.tensor2d(ys, [n, 1]) };
 }
 
 /** CPU time of this process (all threads), in seconds. */
