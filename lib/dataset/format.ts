@@ -463,6 +463,20 @@ export class DatasetWriter {
     this.#images += rows.length;
   }
 
+  /**
+   * Call `fill` (which appends every image), then {@linkcode DatasetWriter.finish};
+   * on any error remove the temporary files and rethrow.
+   */
+  async fill(fill: (writer: DatasetWriter) => Promise<void>): Promise<void> {
+    try {
+      await fill(this);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    await this.finish();
+  }
+
   /** Close the image streams and write the catalogue and galaxies (still under temporary names). */
   async finish(): Promise<void> {
     try {

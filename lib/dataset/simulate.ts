@@ -190,6 +190,13 @@ export function splitClusters(ids: number[], seed: number): Map<number, Split> {
   return out;
 }
 
+/** The number of clusters in each split. */
+export function clustersPerSplit(split: ReadonlyMap<number, Split>): Record<Split, number> {
+  const counts = { train: 0, val: 0, test: 0 };
+  for (const s of split.values()) counts[s]++;
+  return counts;
+}
+
 /** Render clusters, in workers or inline, calling `onResult` in cluster order. */
 async function renderAll(
   haloes: HaloRecord[],
@@ -313,7 +320,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   });
   let losTotal = 0;
   const writer = await DatasetWriter.create(o.out, { nImages, npix: settings.npix });
-  try {
+  await writer.fill(async () => {
     await renderAll(mine, settings, o.workers, async (k, v) => {
       const h = mine[k];
       const rows: CatalogEntry[] = [];
@@ -340,14 +347,9 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
       await writer.append(v.images, rows, galaxies);
       bar.update(k + 1, `cluster ${h.id}`);
     });
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  }
-  await writer.finish();
+  });
   bar.done();
-  const counts = { train: 0, val: 0, test: 0 };
-  for (const s of split.values()) counts[s]++;
+  const counts = clustersPerSplit(split);
   const datasetManifest = buildManifest(o, settings, {
     clusters: haloes.length,
     images: 4 * haloes.length,

@@ -42,6 +42,7 @@ import { comovingDistanceMpc, type Cosmology } from "../cosmology/mod.ts";
 import {
   type CatalogEntry,
   clusterRng,
+  clustersPerSplit,
   type DatasetManifest,
   DatasetWriter,
   FIELD_OF_VIEW_ARCMIN,
@@ -407,7 +408,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
   });
   let done = 0;
   const writer = await DatasetWriter.create(o.out, { nImages, npix: IMAGE_SIZE_PIX });
-  try {
+  await writer.fill(async () => {
     for (let pass = 0; pass < passes; pass++) {
       const batch = selected.slice(pass * o.clustersPerPass, (pass + 1) * o.clustersPerPass);
       const kept = batch.map(() => new Kept());
@@ -480,16 +481,11 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
       }
       done += batch.length;
     }
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  }
-  await writer.finish();
+  });
   bar.done();
   const droppedLine = guard.summary();
   if (droppedLine) console.error(droppedLine);
-  const counts = { train: 0, val: 0, test: 0 };
-  for (const s of split.values()) counts[s]++;
+  const counts = clustersPerSplit(split);
   const manifest: DatasetManifest = {
     ...manifestHeader(),
     profile: null,
