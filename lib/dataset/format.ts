@@ -102,6 +102,27 @@ export interface GalaxyEntry {
   mGalMsun: number;
 }
 
+/**
+ * The four catalogue rows of one object's views (images `firstImage` to
+ * `firstImage + 3`, projections 0-3), from the views' redshifts and angular
+ * r200 and the object's label.
+ */
+export function catalogRowsOfViews(
+  views: { redshifts: readonly number[]; r200Arcmin: readonly number[] },
+  object: { firstImage: number; cluster: number; m200Msun: number; r200Mpc: number; split: Split },
+): CatalogEntry[] {
+  return [0, 1, 2, 3].map((p) => ({
+    image: object.firstImage + p,
+    cluster: object.cluster,
+    projection: p,
+    redshift: views.redshifts[p],
+    m200Msun: object.m200Msun,
+    r200Mpc: object.r200Mpc,
+    r200Arcmin: views.r200Arcmin[p],
+    split: object.split,
+  }));
+}
+
 /** A galaxy row as written: the image and cluster it belongs to, and the galaxy. */
 export interface GalaxyRecord extends GalaxyEntry {
   image: number;

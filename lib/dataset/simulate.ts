@@ -34,7 +34,7 @@ import {
   type RenderSettings,
 } from "./render.ts";
 import {
-  type CatalogEntry,
+  catalogRowsOfViews,
   type DatasetManifest,
   DatasetWriter,
   GALAXY_UNITS,
@@ -323,20 +323,14 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
   await writer.fill(async () => {
     await renderAll(mine, settings, o.workers, async (k, v) => {
       const h = mine[k];
-      const rows: CatalogEntry[] = [];
-      for (let p = 0; p < 4; p++) {
-        rows.push({
-          image: firstImage + 4 * k + p,
-          cluster: h.id,
-          projection: p,
-          redshift: v.redshifts[p],
-          m200Msun: h.m200Msun,
-          r200Mpc: h.r200Mpc,
-          r200Arcmin: v.r200Arcmin[p],
-          split: split.get(h.id)!,
-        });
-        losTotal += v.losHaloes[p];
-      }
+      const rows = catalogRowsOfViews(v, {
+        firstImage: firstImage + 4 * k,
+        cluster: h.id,
+        m200Msun: h.m200Msun,
+        r200Mpc: h.r200Mpc,
+        split: split.get(h.id)!,
+      });
+      for (const n of v.losHaloes) losTotal += n;
       const galaxies: GalaxyRecord[] = v.galaxies.map((g) => ({
         image: firstImage + 4 * k + g.projection,
         cluster: h.id,

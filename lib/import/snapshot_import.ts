@@ -40,7 +40,7 @@
 import { ARCMIN_PER_RAD } from "../constants/mod.ts";
 import { comovingDistanceMpc, type Cosmology } from "../cosmology/mod.ts";
 import {
-  type CatalogEntry,
+  catalogRowsOfViews,
   clusterRng,
   clustersPerSplit,
   type DatasetManifest,
@@ -465,17 +465,13 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
           instruments,
         });
         kept[k] = new Kept(); // free the particles
-        const imageBase = 4 * (pass * o.clustersPerPass + k);
-        const rows: CatalogEntry[] = [0, 1, 2, 3].map((p) => ({
-          image: imageBase + p,
+        const rows = catalogRowsOfViews(views, {
+          firstImage: 4 * (pass * o.clustersPerPass + k),
           cluster: g.index,
-          projection: p,
-          redshift: views.redshifts[p],
           m200Msun: g.m200Msun,
           r200Mpc: g.r200Mpc,
-          r200Arcmin: views.r200Arcmin[p],
           split: split.get(g.index)!,
-        }));
+        });
         await writer.append(views.images, rows);
         bar.update(done + k + 1, `rendered group ${g.index}`);
       }
