@@ -396,6 +396,16 @@ export async function readManifest(dir: string): Promise<DatasetManifest | null>
   }
 }
 
+/** What a writer of a dataset directory wrote. */
+export interface DatasetWritten {
+  out: string;
+  clusters: number;
+  images: number;
+  seconds: number;
+  /** The manifest written: the dataset's, or a shard's (lib/dataset/shard.ts). */
+  manifest: DatasetManifest | Record<string, unknown>;
+}
+
 /**
  * Writes a dataset directory atomically: the image arrays are streamed to
  * `<name>.partial-<pid>` files as views arrive, the catalogue and galaxies
@@ -514,8 +524,17 @@ export class DatasetWriter {
     }
   }
 
-  /** Publish: drop the old manifest, rename the files into place, write `manifest` last. */
-  async commit(manifest: DatasetManifest | Record<string, unknown>): Promise<void> {
+  /**
+   * Publish: drop the old manifest, rename the files into place, write
+   * `manifest` (the dataset's, or a shard's) last. `written` says how many
+   * clusters and images this writer wrote; `startedMs` (a `performance.now()`)
+   * times the whole write.
+   */
+  async commit(
+    manifest: DatasetManifest | Record<string, unknown>,
+    written: { clusters: number; images: number },
+    startedMs: number,
+  ): Promise<DatasetWritten> {
     const out = this.#out;
     await Deno.remove(join(out, DATASET_FILES.manifest)).catch(() => {});
     for (const t of TRACERS) {
@@ -524,6 +543,12 @@ export class DatasetWriter {
     await Deno.rename(this.#temp(DATASET_FILES.catalog), join(out, DATASET_FILES.catalog));
     await Deno.rename(this.#temp(DATASET_FILES.galaxies), join(out, DATASET_FILES.galaxies));
     await writeJsonAtomic(join(out, DATASET_FILES.manifest), manifest);
+    return {
+      out,
+      ...written,
+      seconds: (performance.now() - startedMs) / 1000,
+      manifest,
+    };
   }
 
   /** Stop writing and remove the temporary files. */

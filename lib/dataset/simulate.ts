@@ -37,6 +37,7 @@ import {
   catalogRowsOfViews,
   type DatasetManifest,
   DatasetWriter,
+  type DatasetWritten,
   GALAXY_UNITS,
   type GalaxyRecord,
   IMAGE_UNITS,
@@ -98,14 +99,7 @@ export interface SimulateOptions {
 }
 
 /** What {@linkcode simulateDataset} wrote. */
-export interface SimulateResult {
-  out: string;
-  clusters: number;
-  images: number;
-  seconds: number;
-  /** The dataset's manifest, or a shard's (lib/dataset/shard.ts). */
-  manifest: Record<string, unknown>;
-}
+export type SimulateResult = DatasetWritten;
 
 interface Resolved {
   out: string;
@@ -374,14 +368,7 @@ export async function simulateDataset(options: SimulateOptions): Promise<Simulat
     manifest = shardManifest as unknown as Record<string, unknown>;
   }
   // Publish: drop the old manifest, rename data into place, write the manifest last.
-  await writer.commit(manifest);
-  return {
-    out: o.out,
-    clusters: mine.length,
-    images: nImages,
-    seconds: (performance.now() - t0) / 1000,
-    manifest,
-  };
+  return await writer.commit(manifest, { clusters: mine.length, images: nImages }, t0);
 }
 
 function buildManifest(

@@ -45,6 +45,7 @@ import {
   clustersPerSplit,
   type DatasetManifest,
   DatasetWriter,
+  type DatasetWritten,
   FIELD_OF_VIEW_ARCMIN,
   IMAGE_SIZE_PIX,
   IMAGE_UNITS,
@@ -121,13 +122,7 @@ export interface ImportOptions {
 }
 
 /** What {@linkcode importSnapshot} wrote. */
-export interface ImportResult {
-  out: string;
-  clusters: number;
-  images: number;
-  seconds: number;
-  manifest: DatasetManifest;
-}
+export type ImportResult = DatasetWritten;
 
 /** Radius of the region kept without line-of-sight structure, in units of r200. */
 export const NO_LOS_RADIUS_R200 = 3;
@@ -532,14 +527,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     fluxConvention: MANIFEST_FLUX_CONVENTION,
     cosmology,
   };
-  await writer.commit(manifest);
-  return {
-    out: o.out,
-    clusters: selected.length,
-    images: nImages,
-    seconds: (performance.now() - t0) / 1000,
-    manifest,
-  };
+  return await writer.commit(manifest, { clusters: selected.length, images: nImages }, t0);
 }
 
 /** Unit descriptions of an imported dataset (the same units as `simulateDataset`'s). */
