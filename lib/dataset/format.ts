@@ -158,9 +158,22 @@ export interface DatasetManifest {
   /** Pixel side [arcsec]. */
   pixelArcsec: number;
   centrePixel: [number, number];
+  /** How image indices map to clusters and projections, and the array order. */
+  imageOrder: string;
+  /** The four projection axes. */
+  projections: string[];
+  /** Redshift range of the views. */
+  redshiftRange: [number, number];
+  /** Line-of-sight structure in the images. */
+  los: boolean;
   noise: NoiseSetting;
   instruments: Record<Tracer, ManifestInstrument>;
+  /** "Gaussian noise added first, then Gaussian beam smoothing (paper §2.2)". */
+  noiseOrder: string;
+  /** Units of the arrays and catalogue columns, by name. */
   units: Record<string, string>;
+  /** F = L / (4 pi d_L^2). */
+  fluxConvention: string;
   cosmology: Cosmology;
   [field: string]: unknown;
 }
@@ -200,6 +213,30 @@ export const MANIFEST_NOISE_ORDER =
 /** The flux convention, as the manifest states it. */
 export const MANIFEST_FLUX_CONVENTION =
   "F = L / (4 pi d_L^2) (the paper's eq. 4 omits the square: a typo)";
+
+/**
+ * The manifest's description of the images' noise, beams, units, conventions
+ * and cosmology, in the order both writers give them.
+ */
+export function manifestImaging(
+  imaging:
+    & Pick<DatasetManifest, "noise" | "instruments" | "units" | "cosmology">
+    & { noiseScale?: Partial<Record<Tracer, number>> },
+): Pick<
+  DatasetManifest,
+  "noise" | "instruments" | "noiseOrder" | "units" | "fluxConvention" | "cosmology"
+> {
+  return {
+    noise: imaging.noise,
+    instruments: imaging.instruments,
+    noiseOrder: MANIFEST_NOISE_ORDER,
+    // Written only when given (simulate's per-tracer noise factors), after the order of noise and beam.
+    ...(imaging.noiseScale !== undefined ? { noiseScale: imaging.noiseScale } : {}),
+    units: imaging.units,
+    fluxConvention: MANIFEST_FLUX_CONVENTION,
+    cosmology: imaging.cosmology,
+  };
+}
 
 /** Units of the four image arrays and of the view redshift (manifest `units`). */
 export const IMAGE_UNITS: Readonly<Record<Tracer | "redshift", string>> = Object.freeze({

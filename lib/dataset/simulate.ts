@@ -41,11 +41,10 @@ import {
   GALAXY_UNITS,
   type GalaxyRecord,
   IMAGE_UNITS,
-  MANIFEST_FLUX_CONVENTION,
-  MANIFEST_NOISE_ORDER,
   MANIFEST_PROJECTIONS,
   manifestGeometry,
   manifestHeader,
+  manifestImaging,
   spreadInMass,
 } from "./format.ts";
 import {
@@ -393,23 +392,23 @@ function buildManifest(
     los: o.los,
     losDepthMpc: s.losDepthMpc,
     losMinMassMsun: s.losMinMassMsun,
-    noise: o.noise,
-    instruments: Object.fromEntries(
-      TRACERS.map((
-        t,
-      ) => [t, { rms: s.instruments[t].rms, beamFwhmArcmin: s.instruments[t].beamFwhmArcmin }]),
-    ) as DatasetManifest["instruments"],
-    noiseOrder: MANIFEST_NOISE_ORDER,
-    noiseScale: o.noiseScale,
-    units: {
-      ...IMAGE_UNITS,
-      m200_msun: "M200c of the hydro halo [Msun], the label",
-      r200_mpc: "r200c [physical Mpc] at z = 0",
-      r200_arcmin: "r200 / d_A(redshift) [arcmin]",
-      ...GALAXY_UNITS,
-    },
-    fluxConvention: MANIFEST_FLUX_CONVENTION,
-    cosmology: s.cosmology,
+    ...manifestImaging({
+      noise: o.noise,
+      instruments: Object.fromEntries(
+        TRACERS.map((
+          t,
+        ) => [t, { rms: s.instruments[t].rms, beamFwhmArcmin: s.instruments[t].beamFwhmArcmin }]),
+      ) as DatasetManifest["instruments"],
+      units: {
+        ...IMAGE_UNITS,
+        m200_msun: "M200c of the hydro halo [Msun], the label",
+        r200_mpc: "r200c [physical Mpc] at z = 0",
+        r200_arcmin: "r200 / d_A(redshift) [arcmin]",
+        ...GALAXY_UNITS,
+      },
+      cosmology: s.cosmology,
+      noiseScale: o.noiseScale,
+    }),
     model: {
       generator: "lib/particles generateClusterParticles (mock-universe.md §3)",
       particleMassMsun: s.model.particleMassMsun ?? 7.66e8 / s.cosmology.h,

@@ -49,11 +49,10 @@ import {
   FIELD_OF_VIEW_ARCMIN,
   IMAGE_SIZE_PIX,
   IMAGE_UNITS,
-  MANIFEST_FLUX_CONVENTION,
-  MANIFEST_NOISE_ORDER,
   MANIFEST_PROJECTIONS,
   manifestGeometry,
   manifestHeader,
+  manifestImaging,
   splitClusters,
   spreadInMass,
   VIEW_REDSHIFT_RANGE,
@@ -518,14 +517,14 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
     redshiftRange: [...VIEW_REDSHIFT_RANGE],
     los: o.los,
     losDepthMpc: o.losDepthMpc,
-    noise: o.noise,
-    instruments: Object.fromEntries(
-      TRACERS.map((t) => [t, instruments[t]]),
-    ) as DatasetManifest["instruments"],
-    noiseOrder: MANIFEST_NOISE_ORDER,
-    units: IMPORT_UNITS,
-    fluxConvention: MANIFEST_FLUX_CONVENTION,
-    cosmology,
+    ...manifestImaging({
+      noise: o.noise,
+      instruments: Object.fromEntries(
+        TRACERS.map((t) => [t, instruments[t]]),
+      ) as DatasetManifest["instruments"],
+      units: { ...IMPORT_UNITS },
+      cosmology,
+    }),
   };
   return await writer.commit(manifest, { clusters: selected.length, images: nImages }, t0);
 }
