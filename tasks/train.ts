@@ -161,17 +161,8 @@ if (import.meta.main) {
   } catch (e) {
     fail((e as Error).message);
   }
-  const {
-    epochs,
-    batchSize,
-    seed,
-    learningRate,
-    decay,
-    schedule,
-    earlyStopping,
-    augment,
-    dropout,
-  } = settings;
+  const { epochs, batchSize, seed, learningRate, decay, schedule, earlyStopping, augment } =
+    settings;
   const cores = navigator.hardwareConcurrency ?? 2;
   let workers = int("workers", values.workers);
   if (workers !== undefined && workers > Math.max(2, cores)) {
@@ -271,17 +262,9 @@ if (import.meta.main) {
       }
     }
     const result = await trainNetwork(dataset, {
+      ...settings,
       outDir: values.out,
-      epochs,
-      batchSize,
-      learningRate,
-      decay,
-      schedule,
-      earlyStopping,
-      augment,
-      dropout,
       gradientShards,
-      seed,
       workers,
       resume: !values.fresh,
       backendLabel,
