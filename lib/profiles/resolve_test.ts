@@ -23,6 +23,14 @@ Deno.test("resolveTrainSettings() takes the named profile, else the dataset's, e
   assert.equal(resolveTrainSettings("ypar").profile, DEFAULT_TRAIN_PROFILE);
   assert.equal(resolveTrainSettings("ypar", { datasetProfile: "smoke" }).epochs, 3);
   assert.equal(resolveTrainSettings("ypar", { datasetProfile: null }).profile, "quick");
+  // A network's own epochs in the profile (QUICK_TRACER_EPOCHS), unless told.
+  const quick = getProfile("quick");
+  assert.equal(
+    resolveTrainSettings("star", { profile: "quick" }).epochs,
+    quick.train.tracerEpochs.star,
+  );
+  assert.equal(resolveTrainSettings("ypar", { profile: "quick" }).epochs, quick.train.epochs);
+  assert.equal(resolveTrainSettings("star", { profile: "quick", epochs: 2 }).epochs, 2);
   const paper = resolveTrainSettings("ypar", { profile: "paper", datasetProfile: "smoke" });
   assert.equal(paper.profile, "paper");
   assert.deepEqual(paper.schedule, { name: "none" });
