@@ -21,7 +21,7 @@ import { parseBackendName, setupBackend } from "../lib/backend/mod.ts";
 import { claimOutputFolder, formatDuration, ProgressBar } from "../lib/io/mod.ts";
 import { interpretDataset, type TracerPredictor } from "../lib/interpret/mod.ts";
 import { type InterpretRunSettings, resolveInterpretSettings } from "../lib/profiles/mod.ts";
-import { readManifest } from "../lib/dataset/mod.ts";
+import { DATASET_FILES, readManifest } from "../lib/dataset/mod.ts";
 import { loadTrainedModel } from "../lib/train/mod.ts";
 import { parseTracer, type Tracer, TRACERS } from "../lib/types/mod.ts";
 import { parseTaskArgs } from "./_cli.ts";
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   if (step !== undefined && !(step > 0 && Number.isFinite(step))) {
     fail(`--step must be a number > 0, got "${values.step}"`);
   }
-  if (!(await exists(join(values.data, "catalog.csv")))) {
+  if (!(await exists(join(values.data, DATASET_FILES.catalog)))) {
     fail(
       `${values.data} has no catalog.csv; run \`deno task simulate --out ${values.data}\` first`,
     );

@@ -69,7 +69,11 @@ Deno.test("DatasetWriter writes a directory its readers read back, the manifest 
       }]);
       assert.equal(await readManifest(dir), null, "no manifest before commit");
     });
-    const written = await writer.commit(tinyManifest(npix), performance.now());
+    const written = await writer.commit(
+      tinyManifest(npix),
+      { clusters: 1, images: 4 },
+      performance.now(),
+    );
     assert.equal(written.images, 4);
     const catalog = await readCatalog(dir);
     assert.deepEqual(catalog.map((r) => [r.image, r.projection, r.redshift, r.r200Arcmin]), [
@@ -128,7 +132,7 @@ Deno.test("parseCatalog() types the rows and refuses a wrong header or order", (
     r200Arcmin: 6,
     split: "test",
   }]);
-  assert.throws(() => parseCatalog("image,cluster\n0,1\n"), /header is/);
+  assert.throws(() => parseCatalog("image,cluster\n0,1\n"), /missing; expected the header/);
   assert.throws(() => parseCatalog(`${header}\n1,5,0,0.05,1e14,1,6,test\n`), /expected 0/);
   assert.throws(() => parseCatalog(`${header}\n0,5,0,0.05,1e14,1,6,dev\n`), /split "dev"/);
 });

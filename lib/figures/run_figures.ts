@@ -25,6 +25,7 @@ import {
   type BaselineRow,
   formatBaselineMarkdown,
 } from "../realism/mod.ts";
+import { DATASET_FILES } from "../dataset/format.ts";
 import { NETWORK_LABELS } from "./_common.ts";
 import { calibrationCurve } from "./calibration_curve.ts";
 import { fig01MassDistribution } from "./fig01_mass_distribution.ts";
@@ -174,14 +175,14 @@ export const FIGURES: FigureEntry[] = [
   {
     id: "fig01",
     title: "Fig. 1: mass distribution of the cluster sample",
-    missing: (c) => requireAll(dataFiles(c, ["catalog.csv"])),
+    missing: (c) => requireAll(dataFiles(c, [DATASET_FILES.catalog])),
     build: async (c) => fig01MassDistribution(await readFig01Clusters(c.dataDir)),
   },
   {
     id: "fig02",
     title: "Fig. 2: clusters of four mass ranges in the four tracers",
     missing: (c) =>
-      requireAll(dataFiles(c, ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)])),
+      requireAll(dataFiles(c, [DATASET_FILES.catalog, ...TRACERS.map(DATASET_FILES.images)])),
     build: async (c) =>
       fig02Images(await readFig02Clusters(c.dataDir), { units: await readTracerUnits(c.dataDir) }),
   },

@@ -22,6 +22,7 @@ import {
   type TaskName,
   type TrainInvocation,
 } from "./invocations.ts";
+import { DATASET_FILES } from "../dataset/format.ts";
 import {
   type NetworkKind,
   NETWORKS,
@@ -116,10 +117,10 @@ export const LAYOUT = {
 /** Files of a dataset directory (shared data contract). */
 export function datasetFiles(tracers: readonly Tracer[] = TRACERS): string[] {
   return [
-    "catalog.csv",
-    ...tracers.map((t) => `images_${t}.npy`),
-    "galaxies.csv",
-    "manifest.json",
+    DATASET_FILES.catalog,
+    ...tracers.map(DATASET_FILES.images),
+    DATASET_FILES.galaxies,
+    DATASET_FILES.manifest,
   ];
 }
 
@@ -286,9 +287,8 @@ export function planSteps(options: PlanOptions): Step[] {
         train: profile.train,
         epochs: options.epochs ?? null,
       },
-      inputs: ["catalog.csv", ...tracers.map((t) => `images_${t}.npy`), "manifest.json"].map((f) =>
-        join(data, f)
-      ),
+      inputs: [DATASET_FILES.catalog, ...tracers.map(DATASET_FILES.images), DATASET_FILES.manifest]
+        .map((f) => join(data, f)),
       outputs: RUN_FILES.map((f) => join(runs, net, f)),
       dependsOn: ["simulate"],
       freshArgs: [FRESH_FLAG],
@@ -303,8 +303,8 @@ export function planSteps(options: PlanOptions): Step[] {
     settings: { baselines: true },
     inputs: [
       ...predictions,
-      join(data, "catalog.csv"),
-      ...TRACERS.map((t) => join(data, `images_${t}.npy`)),
+      join(data, DATASET_FILES.catalog),
+      ...TRACERS.map((t) => join(data, DATASET_FILES.images(t))),
     ],
     outputs: EVALUATE_FILES.map((f) => join(runs, f)),
     dependsOn: train.map((s) => s.name),
@@ -323,7 +323,7 @@ export function planSteps(options: PlanOptions): Step[] {
       seed: sim.seed,
     }),
     settings: { clusters: realismClusters, seed: sim.seed },
-    inputs: ["catalog.csv", ...TRACERS.map((t) => `images_${t}.npy`)].map((f) => join(data, f)),
+    inputs: [DATASET_FILES.catalog, ...TRACERS.map(DATASET_FILES.images)].map((f) => join(data, f)),
     outputs: REALISM_FILES.map((f) => join(realism, f)),
     dependsOn: ["simulate"],
   };
@@ -363,15 +363,7 @@ export function planSteps(options: PlanOptions): Step[] {
       out: abs(figures),
     }),
     settings: {},
-    inputs: [
-      "catalog.csv",
-      "images_star.npy",
-      "images_fxs.npy",
-      "images_fxb.npy",
-      "images_ypar.npy",
-      "galaxies.csv",
-      "manifest.json",
-    ].map((f) => join(data, f))
+    inputs: datasetFiles().map((f) => join(data, f))
       .concat(
         NETWORKS.flatMap((n) =>
           ["history.csv", "predictions.csv", "model.json"].map((f) => join(runs, n, f))
@@ -451,7 +443,7 @@ function runSetSteps(
     task: "evaluate",
     args: taskArgs("evaluate", { runs: abs(LAYOUT.runs), data: abs(data), folds, members }),
     settings: { folds, members },
-    inputs: [...preds, join(data, "catalog.csv"), join(data, "manifest.json")],
+    inputs: [...preds, join(data, DATASET_FILES.catalog), join(data, DATASET_FILES.manifest)],
     outputs: ["table2_sets.json", "table2_sets.md"].map((f) => join(LAYOUT.runs, f)),
     dependsOn: [...train, ...extra].filter((s) => folds <= 1 || extra.includes(s)).map((s) =>
       s.name

@@ -16,7 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { basename, join } from "node:path";
 import { decodeNpy, describeNonFinite, findNonFinite } from "../io/mod.ts";
-import { DATASET_FILES, readManifest, readTracerImages } from "../dataset/format.ts";
+import { DATASET_FILES, readCatalog, readManifest, readTracerImages } from "../dataset/format.ts";
 import { loadTrainedModel } from "../train/mod.ts";
 import type { Tracer } from "../types/mod.ts";
 import { type FitsImageFile, normaliseUnit, readFitsImageFile } from "../fits/mod.ts";
@@ -249,9 +249,7 @@ async function readDatasetInput(dir: string, cal: RunCalibration): Promise<Batch
   for (let i = 0; i < n * px; i++) for (let k = 0; k < c; k++) data[i * c + k] = stacks[k].data[i];
   let redshifts: (number | null)[] = Array(n).fill(null);
   try {
-    const lines = (await Deno.readTextFile(join(dir, "catalog.csv"))).trim().split(/\r?\n/);
-    const col = lines[0].split(",").indexOf("redshift");
-    if (col >= 0) redshifts = lines.slice(1).map((l) => Number(l.split(",")[col]));
+    redshifts = (await readCatalog(dir)).map((r) => r.redshift);
   } catch {
     // no catalogue: redshifts unknown
   }
