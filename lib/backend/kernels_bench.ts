@@ -3,15 +3,17 @@
  * CNN (batch 50, 120 x 120): each convolution's forward pass, filter gradient
  * and input gradient, the first dense layer's three matrix products, the
  * pooling gradient and the bias-gradient sum, on oneDNN through FFI when
- * libdnnl2 is installed (lib/backend/onednn.ts; convolutions only), on the
+ * libdnnl2 is installed (lib/backend/onednn.ts), on the
  * hand-written WASM SIMD kernels (lib/backend/kernels/conv.c) and on the
  * previous route (XNNPACK forward convolutions of transposed tensors, tfjs'
  * own kernels), in CPU ms
  * per call (single-threaded kernels: their run time on a core, even on a busy
  * machine) and GFLOPS (2 x multiply-adds / time).
  *
- * Standalone: `deno run -A lib/backend/kernels_bench.ts`; `deno task bench`
- * imports {@linkcode benchKernels}.
+ * Standalone: `deno run -A lib/backend/kernels_bench.ts` (every route);
+ * `deno bench -A lib/backend/kernels_bench.ts` times one step's kernels on the
+ * route in use with Deno.bench; `deno task bench` imports
+ * {@linkcode benchKernels}.
  *
  * @module
  */
@@ -59,10 +61,8 @@ interface Piece {
  * Time every piece on each route; one result per piece (CPU ms on the default
  * route: oneDNN when loaded, else SIMD), its detail giving the others and GFLOPS.
  */
-export async function benchKernels(options: BenchKernelsOptions = {}): Promise<BenchResult[]> {
-  const repeats = options.repeats ?? 3;
-  const n = options.batch ?? 50;
-  await setupBackend("wasm", { quiet: true });
+/** The kernels of one training step of the single-channel network, on random inputs. */
+function kernelPieces(n: number): { pieces: Piece[]; tensors: tf.Tensor[] } {
   const rng = new Rng(11);
   const tensors: tf.Tensor[] = [];
   const rand = (shape: number[]) => {
@@ -125,6 +125,14 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<B
     macs: 0,
     run: run("Sum", { x: act }, { axis: [0, 1, 2], keepDims: false }),
   });
+  return { pieces, tensors };
+}
+
+export async function benchKernels(options: BenchKernelsOptions = {}): Promise<BenchResult[]> {
+  const repeats = options.repeats ?? 3;
+  const n = options.batch ?? 50;
+  await setupBackend("wasm", { quiet: true });
+  const { pieces, tensors } = kernelPieces(n);
   const results: BenchResult[] = [];
   const native = oneDnnKernelsActive();
   const routes: { name: string; simd: boolean; onednn: boolean }[] = [
@@ -169,6 +177,21 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<B
   });
   return results;
 }
+
+let stepPieces: Promise<Piece[]> | undefined;
+
+// `deno bench -A lib/backend/kernels_bench.ts`: the same kernels, one training
+// step's worth per iteration on the route in use, with Deno.bench's statistics.
+Deno.bench({
+  name: "kernels of a single-channel training step, batch 50 (oneDNN if loaded, else WASM SIMD)",
+  async fn(b) {
+    stepPieces ??= setupBackend("wasm", { quiet: true }).then(() => kernelPieces(50).pieces);
+    const pieces = await stepPieces;
+    b.start();
+    for (const p of pieces) p.run().dispose();
+    b.end();
+  },
+});
 
 if (import.meta.main) {
   for (const r of await benchKernels()) {
