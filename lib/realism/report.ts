@@ -124,6 +124,21 @@ function residuals(
   return out;
 }
 
+/** Galaxy counts N(M* > 1e10, < R200) about a least-squares line in log10 M200, and their mean. */
+function galaxyCountResiduals(rows: ImageMeasurement[]): { residuals: number[]; mean: number } {
+  const lm = rows.map((m) => Math.log10(m.m200Msun));
+  const nn = rows.map((m) => m.nGalaxies200);
+  const mx = lm.reduce((a, b) => a + b, 0) / lm.length;
+  const my = nn.reduce((a, b) => a + b, 0) / nn.length;
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < lm.length; i++) {
+    sxx += (lm[i] - mx) ** 2;
+    sxy += (lm[i] - mx) * (nn[i] - my);
+  }
+  const b = sxy / sxx;
+  return { residuals: nn.map((v, i) => v - my - b * (lm[i] - mx)), mean: my };
+}
+
 /** Table 2 rms [per cent] of M200 recovered from a power-law fit of `value` in the central range. */
 export function massRecoveryPct(
   sample: ImageMeasurement[],
@@ -420,22 +435,9 @@ export function realismReport(sample: ImageMeasurement[]): RealismReport {
     };
     const rc = residuals(sample, (m) => m.mBcgMsun, keepC);
     const rows = sample.filter((m) => keepC(m) && rc.has(m.image));
-    // N(M* > 1e10) about a linear trend in log M200.
-    let r = NaN;
-    if (rows.length >= 8) {
-      const lm = rows.map((m) => Math.log10(m.m200Msun));
-      const nn = rows.map((m) => m.nGalaxies200);
-      const mx = lm.reduce((a, b) => a + b, 0) / lm.length;
-      const my = nn.reduce((a, b) => a + b, 0) / nn.length;
-      let sxx = 0, sxy = 0;
-      for (let i = 0; i < lm.length; i++) {
-        sxx += (lm[i] - mx) ** 2;
-        sxy += (lm[i] - mx) * (nn[i] - my);
-      }
-      const b = sxy / sxx;
-      const dn = nn.map((v, i) => v - my - b * (lm[i] - mx));
-      r = pearson(rows.map((m) => rc.get(m.image)!), dn);
-    }
+    const r = rows.length >= 8
+      ? pearson(rows.map((m) => rc.get(m.image)!), galaxyCountResiduals(rows).residuals)
+      : NaN;
     checks.push(check({
       id: "central_vs_satellites",
       quantity: "r of the central's M* residual and N(M* > 1e10, < R200) residual, 10^13.5-10^14.5",
@@ -499,19 +501,8 @@ export function realismReport(sample: ImageMeasurement[]): RealismReport {
   const nRows = sample.filter((m) => inBin(m, nBin));
   let vmr = NaN;
   if (nRows.length >= 8) {
-    const lm = nRows.map((m) => Math.log10(m.m200Msun));
-    const nn = nRows.map((m) => m.nGalaxies200);
-    const mx = lm.reduce((a, b) => a + b, 0) / lm.length;
-    const my = nn.reduce((a, b) => a + b, 0) / nn.length;
-    let sxx = 0, sxy = 0;
-    for (let i = 0; i < lm.length; i++) {
-      sxx += (lm[i] - mx) ** 2;
-      sxy += (lm[i] - mx) * (nn[i] - my);
-    }
-    const b = sxy / sxx;
-    let ss = 0;
-    for (let i = 0; i < lm.length; i++) ss += (nn[i] - my - b * (lm[i] - mx)) ** 2;
-    vmr = ss / (lm.length - 2) / my;
+    const { residuals: dn, mean } = galaxyCountResiduals(nRows);
+    vmr = dn.reduce((a, v) => a + v * v, 0) / (dn.length - 2) / mean;
   }
   checks.push(check({
     id: "galaxy_count_poisson",
