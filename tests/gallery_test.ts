@@ -136,11 +136,11 @@ Deno.test({
         png: false,
         silent: true,
       });
-      assert.equal(result.figures.length, 8);
+      assert.equal(result.figures.length, 9);
       const status = await pageStatus(`http://127.0.0.1:${server.addr.port}/index.html`);
       assert.equal(status.state, "done", status.text);
-      assert.equal(status.figures, 8, status.text);
-      assert.equal(status.rendered, 8, status.text);
+      assert.equal(status.figures, 9, status.text);
+      assert.equal(status.rendered, 9, status.text);
       assert.deepEqual(status.empty, [], status.text);
       assert.equal(status.errors, 0, status.text);
       assert.equal(status.warnings, 0, status.text);
