@@ -253,7 +253,11 @@ if (import.meta.main) {
         earlyStopping.patience > 0
           ? `patience ${earlyStopping.patience}, min delta ${earlyStopping.minDelta}`
           : "off"
-      }, augmentation ${augment ? "on" : "off"}`,
+      }, augmentation ${augment ? "on" : "off"}${
+        settings.inputSoftening !== 1
+          ? `, input softening ${settings.inputSoftening} x the noise rms`
+          : ""
+      }`,
     );
     if (!values.fresh) {
       const ck = await Deno.stat(`${values.out}/checkpoint.bin`).catch(() => null);

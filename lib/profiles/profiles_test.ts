@@ -7,6 +7,7 @@ Deno.test("the paper profile keeps exactly the paper's RMSprop: lr 0.01, decay 1
   assert.deepEqual(t, {
     epochs: 1000,
     tracerEpochs: {},
+    inputSoftening: { star: 100 },
     batchSize: 50,
     learningRate: 0.01,
     multichannelLearningRate: null,

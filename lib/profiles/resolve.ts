@@ -122,6 +122,8 @@ export interface TrainSettings {
   earlyStopping: EarlyStopping;
   augment: boolean;
   dropout: number;
+  /** Factor on the input softening scale (lib/train/scaling.ts); 1 = the noise rms. */
+  inputSoftening: number;
 }
 
 /**
@@ -171,6 +173,7 @@ export function resolveTrainSettings(
     },
     augment: request.augment ?? t.augment,
     dropout,
+    inputSoftening: kind === "multi" ? 1 : t.inputSoftening[kind] ?? 1,
   };
 }
 

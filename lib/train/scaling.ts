@@ -13,7 +13,9 @@
  *   non-zero pixels is used instead, and 1 when every pixel is zero. The signed
  *   asinh is linear within about `s_c` of zero (so noise stays Gaussian) and
  *   logarithmic far above it (so cluster cores spanning decades in flux stay
- *   of order ten).
+ *   of order ten). A network may multiply it by a factor (`softeningFactor`;
+ *   100 for the star network, whose sparse maps are sums of single star
+ *   particles 50 times the noise: lib/profiles `INPUT_SOFTENING`).
  * - `mu_c`, `sigma_c` are the mean and standard deviation of
  *   `asinh(I_raw / s_c)` over the training pixels, so inputs are standardised.
  *
@@ -54,6 +56,8 @@ export interface MakeInputScalerOptions {
   channels: readonly Tracer[];
   /** At most this many pixels per channel are sampled (evenly strided). Default 4,000,000. */
   maxSamples?: number;
+  /** Factor on every channel's softening scale (the star network's is 100; lib/profiles). Default 1. */
+  softeningFactor?: number;
 }
 
 const FORMULA = "I_scaled = (asinh(I_raw / softeningScale) - mean) / std, per channel";
@@ -83,6 +87,10 @@ export function makeInputScaler(
 ): InputScaling {
   const { channels } = options;
   const maxSamples = options.maxSamples ?? 4_000_000;
+  const factor = options.softeningFactor ?? 1;
+  if (!(Number.isFinite(factor) && factor > 0)) {
+    throw new RangeError(`Cannot make input scaler: softeningFactor must be > 0, got ${factor}`);
+  }
   if (trainImages.length !== channels.length) {
     throw new RangeError(
       `Cannot make input scaler: ${trainImages.length} image arrays for ${channels.length} channels`,
@@ -104,6 +112,7 @@ export function makeInputScaler(
         const nz = x.filter((v) => v !== 0).map(Math.abs);
         s = nz.length > 0 ? median(nz) : 1;
       }
+      if (factor !== 1) s *= factor;
       let sum = 0, sum2 = 0;
       for (let i = 0; i < x.length; i++) {
         const y = Math.asinh(x[i] / s);

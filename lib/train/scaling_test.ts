@@ -22,6 +22,22 @@ Deno.test("makeInputScaler() finds the noise rms of Gaussian noise and standardi
   assert.ok(Math.abs(m) < 1e-4 && Math.abs(Math.sqrt(v / y.length) - 1) < 1e-3);
 });
 
+Deno.test("makeInputScaler() with softeningFactor 100 scales the noise rms 100-fold and still standardises", () => {
+  const rng = new Rng(6);
+  const x = new Float32Array(100_000);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal(0, 1e-8);
+  const base = makeInputScaler([x], { channels: ["star"] }).channels[0];
+  const soft = makeInputScaler([x], { channels: ["star"], softeningFactor: 100 }).channels[0];
+  assert.equal(soft.softeningScale, base.softeningScale * 100);
+  // Noise at 1/100 of s is in asinh's linear range (its standardised spread is 1 for
+  // std(asinh(n / s)) = 0.01), and a 50-sigma "particle" sits at asinh(0.5) / 0.01 = 48.1, nearly
+  // linear still, where the default scaling puts it at asinh(50) / std = ~4.6 / ~0.9.
+  const y = scalePixels(new Float32Array([50e-8]), soft)[0];
+  assert.ok(Math.abs(y - 100 * Math.asinh(0.5)) < 1, `${y}`);
+  assert.ok(scalePixels(new Float32Array([50e-8]), base)[0] < 10);
+  assert.throws(() => makeInputScaler([x], { channels: ["star"], softeningFactor: 0 }), /> 0/);
+});
+
 Deno.test("makeInputScaler() falls back to the median |I| of non-zero pixels for noise-free images", () => {
   const x = new Float32Array(1000);
   x[1] = 2;

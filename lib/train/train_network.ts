@@ -180,6 +180,8 @@ export interface TrainOptions {
   augment?: boolean;
   /** Seed of weights, shuffling and dropout. Default 1. */
   seed?: number;
+  /** Factor on the input softening scale (lib/train/scaling.ts). Default 1 (the noise rms). */
+  inputSoftening?: number;
   /** Dropout fraction between dense layers. Default lib/model's DEFAULT_DROPOUT (0.2). */
   dropout?: number;
   /**
@@ -258,6 +260,7 @@ function scaleSplits(ds: LoadedDataset, scaling: InputScaling): Record<Split, Sp
 const FINGERPRINT_DEFAULTS: Record<string, unknown> = {
   lrSchedule: JSON.stringify({ name: "none" }),
   augment: false,
+  inputSoftening: 1,
 };
 
 /** Mean of ln M_pred - ln M_true (outputs and targets in log10 M - 14). */
@@ -313,6 +316,7 @@ export async function trainNetwork(
   const earlyStopping = checkEarlyStopping(options.earlyStopping ?? { patience: 0 });
   const minDelta = earlyStopping.minDelta ?? 0;
   const augment = options.augment ?? false;
+  const inputSoftening = options.inputSoftening ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new RangeError(`Cannot train: epochs must be an integer >= 1, got ${epochs}`);
   }
@@ -344,6 +348,7 @@ export async function trainNetwork(
     seed,
     dropout,
     augment,
+    inputSoftening,
     dataChecksum: dataChecksum(dataset),
   };
   const nTrain = dataset.splits.train.n;
@@ -366,7 +371,10 @@ export async function trainNetwork(
     }
   }
   const scaling = (ck?.meta.scaling as InputScaling | undefined) ??
-    makeInputScaler(dataset.splits.train.images, { channels: dataset.channels });
+    makeInputScaler(dataset.splits.train.images, {
+      channels: dataset.channels,
+      softeningFactor: inputSoftening,
+    });
   const splits = scaleSplits(dataset, scaling);
 
   // The main thread always holds a model: the local engine's, or one for saving.
