@@ -166,12 +166,14 @@ Deno.test("SIGTERM to `deno task simulate` stops its `deno run` child too", asyn
   }
 });
 
-Deno.test("a task whose Deno parent is killed outright (SIGKILL) stops within a second", async () => {
+Deno.test("a task whose Deno parent is killed outright (SIGKILL) stops long before its work is done", async () => {
   const dir = await Deno.makeTempDir({ prefix: "orphan_" });
   try {
     const out = join(dir, "data");
     // The parent is a Deno process that starts the task, as reproduce does.
-    const args = ["run", "-A", join(ROOT, "tasks/simulate.ts"), "--out", out, "--clusters", "600"];
+    // The whole catalogue on one thread takes a minute or more; the watch stops it in ~0.5 s
+    // (polled), so 10 s leaves room for a loaded machine and still tells the two apart.
+    const args = ["run", "-A", join(ROOT, "tasks/simulate.ts"), "--out", out, "--profile", "quick"];
     const code = `new Deno.Command(Deno.execPath(), { args: ${
       JSON.stringify([...args, "--workers", "0", "--quiet"])
     }, stdout: "null", stderr: "null" }).spawn(); setTimeout(() => {}, 600000);`;
@@ -183,9 +185,7 @@ Deno.test("a task whose Deno parent is killed outright (SIGKILL) stops within a 
     const child = await lockHolder(out);
     parent.kill("SIGKILL");
     await parent.status;
-    const t0 = Date.now();
-    assert.ok(await gone(child, 5_000), `simulate (pid ${child}) ran on without its parent`);
-    assert.ok(Date.now() - t0 < 3_000);
+    assert.ok(await gone(child, 10_000), `simulate (pid ${child}) ran on without its parent`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
