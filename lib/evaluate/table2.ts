@@ -178,6 +178,22 @@ export function table2Stats(
 }
 
 /**
+ * Indices of the predictions in each `w`-dex bin of M_true (bin k spans
+ * [k w, (k + 1) w)), in increasing mass; empty bins are absent.
+ */
+function massBins(mTrueMsun: ArrayLike<number>, w: number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < mTrueMsun.length; i++) {
+    // Small epsilon so that an exact edge such as 13.25 falls in the bin above it.
+    const k = Math.floor(Math.log10(mTrueMsun[i]) / w + 1e-9);
+    const g = groups.get(k) ?? [];
+    g.push(i);
+    groups.set(k, g);
+  }
+  return new Map([...groups].sort((a, b) => a[0] - b[0]));
+}
+
+/**
  * Fig. 6: the fractional bias M_pred/M_true - 1 in 0.25-dex bins of M_true,
  * edges at multiples of `binDex`; only bins holding predictions are returned,
  * in increasing mass.
@@ -190,16 +206,8 @@ export function biasBins(
   checkPairs(mTrueMsun, mPredMsun, "bias bins");
   const w = options.binDex ?? BIAS_BIN_DEX;
   if (!(w > 0)) throw new RangeError(`Cannot compute bias bins: binDex must be > 0, got ${w}`);
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < mTrueMsun.length; i++) {
-    // Small epsilon so that an exact edge such as 13.25 falls in the bin above it.
-    const k = Math.floor(Math.log10(mTrueMsun[i]) / w + 1e-9);
-    const g = groups.get(k) ?? [];
-    g.push(mPredMsun[i] / mTrueMsun[i] - 1);
-    groups.set(k, g);
-  }
-  return [...groups.keys()].sort((a, b) => a - b).map((k) => {
-    const g = groups.get(k)!;
+  return [...massBins(mTrueMsun, w)].map(([k, idx]) => {
+    const g = idx.map((i) => mPredMsun[i] / mTrueMsun[i] - 1);
     const [mean, sd] = meanSd(g);
     return {
       log10MLo: k * w,
@@ -232,16 +240,8 @@ export function table2ByBin(
   checkPairs(mTrueMsun, mPredMsun, "Table 2 by bin");
   const w = options.binDex ?? BIAS_BIN_DEX;
   if (!(w > 0)) throw new RangeError(`Cannot compute Table 2 by bin: binDex must be > 0, got ${w}`);
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < mTrueMsun.length; i++) {
-    const k = Math.floor(Math.log10(mTrueMsun[i]) / w + 1e-9);
-    const g = groups.get(k) ?? [];
-    g.push(i);
-    groups.set(k, g);
-  }
   const out: Table2BinRow[] = [];
-  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
-    const idx = groups.get(k)!;
+  for (const [k, idx] of massBins(mTrueMsun, w)) {
     if (idx.length < 2) continue;
     const t = idx.map((i) => mTrueMsun[i]);
     const p = idx.map((i) => mPredMsun[i]);

@@ -173,6 +173,11 @@ const LSOFT_RING = (m: ImageMeasurement) => m.lSoftRingErgPerS;
 const LBOL_CORE = (m: ImageMeasurement) => m.lBolCoreErgPerS;
 const LSOFT_CORE = (m: ImageMeasurement) => m.lSoftCoreErgPerS;
 const MSTAR200 = (m: ImageMeasurement) => m.mStar200Msun;
+/** 10^13.5 <= M200 < 10^14.5: the range of the covariance checks. */
+const from13_5to14_5 = (m: ImageMeasurement) => {
+  const l = Math.log10(m.m200Msun);
+  return l >= 13.5 && l < 14.5;
+};
 const central = (m: ImageMeasurement) => {
   const l = Math.log10(m.m200Msun);
   return l > 13.25 && l < 14.5;
@@ -429,12 +434,8 @@ export function realismReport(sample: ImageMeasurement[]): RealismReport {
     }));
   }
   {
-    const keepC = (m: ImageMeasurement) => {
-      const l = Math.log10(m.m200Msun);
-      return l >= 13.5 && l < 14.5;
-    };
-    const rc = residuals(sample, (m) => m.mBcgMsun, keepC);
-    const rows = sample.filter((m) => keepC(m) && rc.has(m.image));
+    const rc = residuals(sample, (m) => m.mBcgMsun, from13_5to14_5);
+    const rows = sample.filter((m) => from13_5to14_5(m) && rc.has(m.image));
     const r = rows.length >= 8
       ? pearson(rows.map((m) => rc.get(m.image)!), galaxyCountResiduals(rows).residuals)
       : NaN;
@@ -513,12 +514,8 @@ export function realismReport(sample: ImageMeasurement[]): RealismReport {
     source: "Kravtsov et al. 2004 (subhalo occupation is Poisson at high N)",
     n: nRows.length,
   }));
-  const keep = (m: ImageMeasurement) => {
-    const l = Math.log10(m.m200Msun);
-    return l >= 13.5 && l < 14.5;
-  };
-  const rg = residuals(sample, Y, keep);
-  const rs = residuals(sample, (m) => m.mStar500Msun, keep);
+  const rg = residuals(sample, Y, from13_5to14_5);
+  const rs = residuals(sample, (m) => m.mStar500Msun, from13_5to14_5);
   const a: number[] = [], b: number[] = [];
   for (const [k, v] of rg) {
     const w = rs.get(k);
