@@ -77,6 +77,8 @@ const USAGE =
                   profile's, else 0)
   --augment on|off  turn each training image by a random symmetry of the square (quarter
                   turns, mirrors) at each step (default: the profile's; paper off)
+  --input-softening X  factor on the input scaling's softening scale, asinh(I / (X rms))
+                  (single-channel networks; default: the profile's, 100 for star, else 1)
   --fresh         ignore an existing checkpoint and start again
   -h, --help      this text`;
 
@@ -107,6 +109,7 @@ if (import.meta.main) {
     dropout: { type: "string" },
     "gradient-shards": { type: "string" },
     fold: { type: "string" },
+    "input-softening": { type: "string" },
     fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -157,6 +160,7 @@ if (import.meta.main) {
       minDelta: num("min-delta", values["min-delta"]),
       augment: values.augment === undefined ? undefined : values.augment === "on",
       dropout: num("dropout", values.dropout),
+      inputSoftening: num("input-softening", values["input-softening"]),
     });
   } catch (e) {
     fail((e as Error).message);

@@ -108,6 +108,8 @@ export interface TrainRequest {
   minDelta?: number;
   augment?: boolean;
   dropout?: number;
+  /** Factor on the input softening scale (single-channel networks; > 0). */
+  inputSoftening?: number;
 }
 
 /** The settings of one training run, resolved: what `trainNetwork` is given. */
@@ -159,6 +161,17 @@ export function resolveTrainSettings(
   if (!(dropout >= 0 && dropout < 1)) {
     throw new RangeError(`dropout must be in [0, 1), got ${dropout}`);
   }
+  const inputSoftening = kind === "multi"
+    ? 1
+    : request.inputSoftening ?? t.inputSoftening[kind] ?? 1;
+  if (!(Number.isFinite(inputSoftening) && inputSoftening > 0)) {
+    throw new RangeError(`the input softening factor must be a number > 0, got ${inputSoftening}`);
+  }
+  if (kind === "multi" && request.inputSoftening !== undefined && request.inputSoftening !== 1) {
+    throw new RangeError(
+      "the input softening factor applies to single-channel networks; the multichannel one uses 1",
+    );
+  }
   return {
     profile,
     epochs: request.epochs ?? profileEpochs(settings, kind),
@@ -173,7 +186,7 @@ export function resolveTrainSettings(
     },
     augment: request.augment ?? t.augment,
     dropout,
-    inputSoftening: kind === "multi" ? 1 : t.inputSoftening[kind] ?? 1,
+    inputSoftening,
   };
 }
 

@@ -60,3 +60,18 @@ Deno.test("resolveInterpretSettings() follows the dataset's profile and keeps an
   assert.equal(resolveInterpretSettings({}).maskStride, getProfile("quick").interpret.maskStride);
   assert.equal(resolveInterpretSettings({ datasetProfile: "paper", maskStride: 6 }).maskStride, 6);
 });
+
+Deno.test("resolveTrainSettings() takes the profile's input softening unless told, and checks it", () => {
+  const quick = getProfile("quick");
+  assert.equal(
+    resolveTrainSettings("star", { profile: "quick" }).inputSoftening,
+    quick.train.inputSoftening.star,
+  );
+  assert.equal(resolveTrainSettings("fxs", { profile: "quick" }).inputSoftening, 1);
+  assert.equal(resolveTrainSettings("star", { inputSoftening: 1000 }).inputSoftening, 1000);
+  assert.equal(resolveTrainSettings("fxs", { inputSoftening: 3 }).inputSoftening, 3);
+  assert.equal(resolveTrainSettings("multi").inputSoftening, 1);
+  assert.throws(() => resolveTrainSettings("star", { inputSoftening: 0 }), /softening factor/);
+  assert.throws(() => resolveTrainSettings("star", { inputSoftening: NaN }), /softening factor/);
+  assert.throws(() => resolveTrainSettings("multi", { inputSoftening: 10 }), /single-channel/);
+});
