@@ -20,11 +20,7 @@ import { ensureWritableDir, ProgressBar, writeFileAtomic, writeJsonAtomic } from
 import { buildMultiChannelModel, buildSingleChannelModel } from "../model/mod.ts";
 import { type NetworkKind, NETWORKS, TRACERS } from "../types/mod.ts";
 import { readInterpretTracer } from "../interpret/mod.ts";
-import {
-  BASELINE_APERTURE_ARCMIN,
-  type BaselineRow,
-  formatBaselineMarkdown,
-} from "../realism/mod.ts";
+import { baselineApertureLabel, type BaselineRow, formatBaselineMarkdown } from "../realism/mod.ts";
 import { DATASET_FILES } from "../dataset/format.ts";
 import { NETWORK_LABELS } from "./_common.ts";
 import { calibrationCurve } from "./calibration_curve.ts";
@@ -151,9 +147,7 @@ async function table2Output(c: FigureContext): Promise<FigureOutput> {
     ? JSON.parse(await Deno.readTextFile(baselinesPath)).rows
     : [];
   const label = (b: Omit<BaselineRow, "test">) =>
-    `${NETWORK_LABELS[b.tracer]} (${
-      b.aperture === "fixed" ? `${BASELINE_APERTURE_ARCMIN}' aperture` : "R500, iterated"
-    })`;
+    `${NETWORK_LABELS[b.tracer]} (${baselineApertureLabel(b.aperture)})`;
   const md = formatTable2Markdown(rows) +
     (baselines.length > 0
       ? "\nScaling-relation baselines on the same test images (fitted on the training split):\n\n" +

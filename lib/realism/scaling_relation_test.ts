@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { writeSyntheticDataset } from "../dataset/mod.ts";
 import { angularDiameterDistanceMpc, WMAP9_BAHAMAS } from "../cosmology/mod.ts";
 import { readCsv, readNpy } from "../io/mod.ts";
+import { duffy08Concentration } from "../halo/mod.ts";
+import { derivedHalo } from "../particles/mod.ts";
 import {
   apertureSums,
   fitScalingRelation,
@@ -81,7 +83,7 @@ Deno.test("scalingRelationRows() fixed-aperture fit equals one built from apertu
     const data = join(dir, "data");
     await writeSyntheticDataset(data, { clusters: 20, seed: 5, tracers: ["ypar"] });
     const rows = await scalingRelationRows(data, { tracers: ["ypar"] });
-    assert.deepEqual(rows.map((r) => r.aperture), ["fixed", "r500"]);
+    assert.deepEqual(rows.map((r) => r.aperture), ["fixed", "r500", "r500-true"]);
     // Independent route: pixel sums inside 30 px (5 arcmin) times (D_A theta_pix)^2.
     const catalog = (await readCsv(join(data, "catalog.csv"))).filter((r) => r.split === "train");
     const stack = await readNpy(join(data, "images_ypar.npy"));
@@ -101,6 +103,25 @@ Deno.test("scalingRelationRows() fixed-aperture fit equals one built from apertu
     // The iterated R500 estimate converges to a finite mass for every test image.
     assert.equal(rows[1].test.image.length + rows[1].droppedTest, 16);
     assert.ok(rows[1].test.mPredMsun.every((m) => m > 1e11 && m < 1e17));
+    // The ceiling row: the R500 relation applied in R500 of each test image's true mass.
+    const test = (await readCsv(join(data, "catalog.csv"))).filter((r) => r.split === "test");
+    const r500Sum = (r: (typeof test)[number]) => {
+      const i = Number(r.image);
+      const m200 = Number(r.m200_msun);
+      const one = (stack.data as Float32Array).subarray(i * 14400, (i + 1) * 14400);
+      const dA = angularDiameterDistanceMpc(Number(r.redshift), WMAP9_BAHAMAS);
+      const r500 = derivedHalo(m200, duffy08Concentration(m200, 0, WMAP9_BAHAMAS), {
+        cosmology: WMAP9_BAHAMAS,
+      })
+        .r500Mpc;
+      return apertureSums(one, { radiusPx: r500 / (dA * pixRad) })[0] * (dA * pixRad) ** 2;
+    };
+    const ceiling = predictScalingRelation(rows[1].fit, test.map(r500Sum));
+    assert.equal(rows[2].test.image.length + rows[2].droppedTest, 16);
+    rows[2].test.mPredMsun.forEach((m, k) => {
+      const j = test.findIndex((r) => Number(r.image) === rows[2].test.image[k]);
+      assert.ok(Math.abs(Math.log10(m / ceiling[j])) < 1e-6, `${m} vs ${ceiling[j]}`);
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
