@@ -4,7 +4,12 @@
  *
  * @module
  */
+import { CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "../evaluate/mod.ts";
 import type { NetworkKind, Tracer } from "../types/mod.ts";
+import type { TopLevelSpec } from "./render.ts";
+
+/** One layer of a layered Vega-Lite spec. */
+export type LayerOf = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
 
 /** The `$schema` every spec carries (Vega-Lite 6, the version in deno.json). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -45,7 +50,28 @@ export const NETWORK_DASH: Readonly<Record<NetworkKind, number[]>> = {
 };
 
 /** The paper's central mass range, log10(M200,true/Msun) (Fig. 6 shading, Fig. 7, Table 2). */
-export const CENTRAL_RANGE_LOG10: readonly [number, number] = [13.25, 14.5];
+export const CENTRAL_RANGE_LOG10: readonly [number, number] = [
+  CENTRAL_LOG10_MIN,
+  CENTRAL_LOG10_MAX,
+];
+
+/**
+ * The grey band of a mass range on a log10(M200,true) axis (Figs 6 and 6b), a
+ * Vega-Lite layer sharing the figure's x scale.
+ */
+export function massRangeBandLayer(
+  range: readonly [number, number],
+  xScale: { domain: number[]; nice: boolean; zero: boolean },
+): LayerOf {
+  return {
+    data: { values: [{ x0: range[0], x1: range[1] }] },
+    mark: { type: "rect", color: "#bbbbbb", opacity: 0.3 },
+    encoding: {
+      x: { field: "x0", type: "quantitative", scale: xScale, title: "log10(M200,true / Msun)" },
+      x2: { field: "x1" },
+    },
+  };
+}
 
 /** Vega-Lite colour scale mapping network labels to {@linkcode NETWORK_COLORS}. */
 export function networkColorScale(

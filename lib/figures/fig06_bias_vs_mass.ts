@@ -13,9 +13,15 @@
  * @module
  */
 import type { BiasBin } from "../evaluate/mod.ts";
-import { CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "../evaluate/mod.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
-import { NETWORK_LABELS, networkColorScale, round, VEGA_LITE_SCHEMA } from "./_common.ts";
+import {
+  CENTRAL_RANGE_LOG10,
+  massRangeBandLayer,
+  NETWORK_LABELS,
+  networkColorScale,
+  round,
+  VEGA_LITE_SCHEMA,
+} from "./_common.ts";
 import type { TopLevelSpec } from "./render.ts";
 
 export type { BiasBin };
@@ -90,7 +96,7 @@ export function fig06BiasVsMass(
   const networks = NETWORKS.filter((n) => bins[n] !== undefined);
   const rows = fig06Rows(bins, options);
   if (rows.length === 0) throw new RangeError("Cannot build Fig. 6: no non-empty bias bin given");
-  const [c0, c1] = options.centralRangeLog10 ?? [CENTRAL_LOG10_MIN, CENTRAL_LOG10_MAX];
+  const [c0, c1] = options.centralRangeLog10 ?? CENTRAL_RANGE_LOG10;
   const lo = Math.min(c0, ...rows.map((r) => r.log10MLo));
   const hi = Math.max(c1, ...rows.map((r) => r.log10MHi));
   const xScale = { domain: [lo, hi], nice: false, zero: false };
@@ -112,14 +118,7 @@ export function fig06BiasVsMass(
     width: options.width ?? 560,
     height: options.height ?? 320,
     layer: [
-      {
-        data: { values: [{ x0: c0, x1: c1 }] },
-        mark: { type: "rect", color: "#bbbbbb", opacity: 0.3 },
-        encoding: {
-          x: { field: "x0", type: "quantitative", scale: xScale, title: "log10(M200,true / Msun)" },
-          x2: { field: "x1" },
-        },
-      },
+      massRangeBandLayer([c0, c1], xScale),
       {
         data: { values: [{ zero: 0 }] },
         mark: { type: "rule", color: "#555555", strokeDash: [4, 3] },

@@ -9,9 +9,15 @@
  * @module
  */
 import { PAPER_TABLE2, type Table2BinRow } from "../evaluate/mod.ts";
-import { CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "../evaluate/mod.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
-import { NETWORK_LABELS, networkColorScale, round, VEGA_LITE_SCHEMA } from "./_common.ts";
+import {
+  CENTRAL_RANGE_LOG10,
+  massRangeBandLayer,
+  NETWORK_LABELS,
+  networkColorScale,
+  round,
+  VEGA_LITE_SCHEMA,
+} from "./_common.ts";
 import type { TopLevelSpec } from "./render.ts";
 
 /** One point of the figure. */
@@ -59,8 +65,9 @@ export function fig06bRmsVsMass(
   const networks = NETWORKS.filter((n) => bins[n] !== undefined && bins[n]!.length > 0);
   const rows = fig06bRows(bins);
   if (rows.length === 0) throw new RangeError("Cannot build Fig. 6b: no bin with 2 or more images");
-  const lo = Math.min(CENTRAL_LOG10_MIN, ...rows.map((r) => r.log10MCentre - 0.125));
-  const hi = Math.max(CENTRAL_LOG10_MAX, ...rows.map((r) => r.log10MCentre + 0.125));
+  const [c0, c1] = CENTRAL_RANGE_LOG10;
+  const lo = Math.min(c0, ...rows.map((r) => r.log10MCentre - 0.125));
+  const hi = Math.max(c1, ...rows.map((r) => r.log10MCentre + 0.125));
   const xScale = { domain: [lo, hi], nice: false, zero: false };
   const color = {
     field: "network",
@@ -80,21 +87,13 @@ export function fig06bRmsVsMass(
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: "Fig. 6b: Table 2's rms in bins of true mass",
-      subtitle:
-        `Per 0.25-dex bin; dashed: the paper's central-range rms; shaded: ${CENTRAL_LOG10_MIN} ` +
-        `< log10 Mtrue < ${CENTRAL_LOG10_MAX}`,
+      subtitle: `Per 0.25-dex bin; dashed: the paper's central-range rms; shaded: ${c0} ` +
+        `< log10 Mtrue < ${c1}`,
     },
     width: options.width ?? 560,
     height: options.height ?? 320,
     layer: [
-      {
-        data: { values: [{ x0: CENTRAL_LOG10_MIN, x1: CENTRAL_LOG10_MAX }] },
-        mark: { type: "rect", color: "#bbbbbb", opacity: 0.3 },
-        encoding: {
-          x: { field: "x0", type: "quantitative", scale: xScale, title: "log10(M200,true / Msun)" },
-          x2: { field: "x1" },
-        },
-      },
+      massRangeBandLayer(CENTRAL_RANGE_LOG10, xScale),
       {
         data: { values: paper },
         mark: { type: "rule", strokeDash: [4, 3], opacity: 0.7 },
