@@ -2,7 +2,8 @@
  * `deno task realism`: the mock's scaling relations beside the published
  * ones (lib/realism). Measures a noiseless sample from the clusters'
  * particles, prints every relation with its target, anchor, source and
- * pass/fail, optionally measures a rendered dataset's 20-arcmin images too
+ * pass/fail (and the checks of the X-ray surface-brightness shape, with its
+ * profile table), optionally measures a rendered dataset's 20-arcmin images too
  * (noise and line of sight as asked), computes the paper's core/ring test on
  * a dataset with the paper's noise and beam, and writes `realism.json` and
  * the realism figure (`realism.vl.json`, `.svg`, `.png`).
@@ -22,6 +23,8 @@ import {
   measureMockSample,
   type RealismCheck,
   realismReport,
+  type XrayShapeReport,
+  xrayShapeReport,
 } from "../lib/realism/mod.ts";
 import { realismRelationsFigure } from "../lib/figures/realism_relations.ts";
 import { renderSpec } from "../lib/figures/render.ts";
@@ -52,6 +55,21 @@ function printChecks(title: string, checks: RealismCheck[]): void {
     console.log(
       `${c.pass ? "PASS" : "FAIL"}  ${c.value.toFixed(3).padStart(8)}  target ${t.padEnd(16)} ` +
         `${c.quantity}  (anchor ${c.anchor}; ${c.source}; n = ${c.n})`,
+    );
+  }
+}
+
+function printShape(title: string, shape: XrayShapeReport): void {
+  printChecks(title, shape.checks);
+  console.log(
+    `\nS_X(0.5-2 keV) profile: annulus [R500]  median S_X/S_X(0.3-0.5 R500) (M500 >= 1e14)  ` +
+      `scatter at fixed M200 [dex] in ${shape.bins.map((b) => `10^${b[0]}-10^${b[1]}`).join(", ")}`,
+  );
+  for (const r of shape.profile) {
+    console.log(
+      `  ${r.annulusR500[0]}-${r.annulusR500[1]}  ${r.medianShape.toFixed(3)}  ${
+        r.scatterDex.map((v) => v.toFixed(3)).join("  ")
+      }`,
     );
   }
 }
@@ -91,6 +109,8 @@ if (import.meta.main) {
       } clusters, from particles (no noise, no line of sight, no field edge):`,
       report.checks,
     );
+    const shape = xrayShapeReport(sample);
+    printShape("Shape of the X-ray surface brightness, from particles:", shape);
     const bins = binnedScatterTable(sample);
     console.log(
       "\nscatter at fixed M200 [dex]:  bin  n  Y500  L_bol(0.15-1 R500)  L_bol(<0.15 R500)",
@@ -109,6 +129,7 @@ if (import.meta.main) {
         noise,
         los: values.los,
         report: realismReport(s.images),
+        shape: xrayShapeReport(s.images),
         bins: binnedScatterTable(s.images),
       };
       printChecks(
@@ -116,6 +137,11 @@ if (import.meta.main) {
           values.los ? "on" : "off"
         }; R500 is clipped by the field for massive clusters at low z):`,
         imageReport.report.checks,
+      );
+      printShape(
+        "Shape of the X-ray surface brightness from the images (radii past the field's " +
+          "inscribed circle are not measured):",
+        imageReport.shape,
       );
     }
     let coreRing = null;
@@ -146,7 +172,7 @@ if (import.meta.main) {
         );
       }
     }
-    const all = [...report.checks, ...(coreRing?.checks ?? [])];
+    const all = [...report.checks, ...shape.checks, ...(coreRing?.checks ?? [])];
     const failed = all.filter((c) => !c.pass);
     const json = {
       generated: new Date().toISOString(),
@@ -157,7 +183,7 @@ if (import.meta.main) {
         "log10 scatter about a power law fitted in each 0.5-dex bin of M200; slopes against M500; " +
         "apertures from the catalogue's R500 (projected); mass recovery = Table 2 rms of M200 from " +
         "a power-law fit in 10^13.25-10^14.5",
-      particles: { checks: report.checks, bins, curves: report.curves },
+      particles: { checks: report.checks, bins, curves: report.curves, shape },
       images: imageReport,
       coreRing,
       passed: all.length - failed.length,

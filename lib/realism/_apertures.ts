@@ -56,14 +56,41 @@ export class RadialSums {
   }
   /** Sum of the pixels whose centre lies within `radiusPx` (binary search in the radii). */
   within(cum: Float64Array, radiusPx: number): number {
-    let lo = 0, hi = this.#radius.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.#radius[mid] <= radiusPx) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? 0 : cum[lo - 1];
+    const k = countAtMost(this.#radius, radiusPx);
+    return k === 0 ? 0 : cum[k - 1];
   }
+}
+
+/** Number of entries of the increasing `sorted` that are <= x (binary search). */
+function countAtMost(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The particle version of {@linkcode RadialSums}: for each of `radii` (any
+ * order, same units as sqrt(d2)), the sum of `values` over the particles whose
+ * squared projected radius `d2` is below radius^2. One pass over the particles.
+ */
+export function enclosedSums(
+  d2: ArrayLike<number>,
+  values: ArrayLike<number>,
+  radii: readonly number[],
+): Float64Array {
+  const order = radii.map((_, i) => i).sort((a, b) => radii[a] - radii[b]);
+  const r2 = order.map((i) => radii[i] * radii[i]);
+  // shell[k]: particles with r2[k-1] <= d2 < r2[k] (k = r2.length: beyond the largest radius).
+  const shell = new Float64Array(r2.length + 1);
+  for (let p = 0; p < d2.length; p++) shell[countAtMost(r2, d2[p])] += values[p];
+  const out = new Float64Array(radii.length);
+  let s = 0;
+  for (let k = 0; k < r2.length; k++) out[order[k]] = s += shell[k];
+  return out;
 }
 
 /**

@@ -9,7 +9,10 @@
  *   (R < 0.15 R500) and in the core-excised ring (0.15-1 R500);
  * - M*(<R500) and M*(<R200) [Msun] (projected);
  * - the central galaxy's stellar mass and the number of catalogued galaxies
- *   (M* > 1e10 Msun) inside projected R200, the central excluded.
+ *   (M* > 1e10 Msun) inside projected R200, the central excluded;
+ * - the shape of the 0.5-2 keV surface brightness ({@linkcode XrayShape}):
+ *   its mean in annuli of R500, its local logarithmic slope at 0.4 R200 and
+ *   R200, and the concentration c_SB = L(<40 kpc) / L(<400 kpc).
  *
  * Two ways: {@linkcode measureMockSample} sums the particles of each
  * cluster directly (no pixels, no noise, no field edge: the mock's physics),
@@ -28,7 +31,7 @@ import { ProgressBar } from "../io/mod.ts";
 import { gasObservables, PROJECTION_AXES } from "../observe/mod.ts";
 import { generateClusterParticles } from "../particles/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { intrinsicFactor, RadialSums } from "./_apertures.ts";
+import { enclosedSums, intrinsicFactor, RadialSums } from "./_apertures.ts";
 import { clusterRng } from "../dataset/render.ts";
 import { selectClusters, simulateDataset, splitClusters } from "../dataset/simulate.ts";
 import {
@@ -43,6 +46,59 @@ import type { NoiseSetting, Split, Tracer } from "../types/mod.ts";
 
 /** Core radius used for the X-ray core / core-excised split, in units of R500 (Pratt et al. 2009). */
 export const CORE_FRACTION_OF_R500 = 0.15;
+
+/** Edges of the annuli of the surface-brightness profile, in units of R500. */
+export const SB_PROFILE_EDGES_R500: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1];
+/** Radii of the local surface-brightness slope, in units of R200 (Ettori & Balestra 2009 quote these two). */
+export const SB_SLOPE_RADII_R200: readonly number[] = [0.4, 1];
+/**
+ * Outer / inner radius of each of the two annuli, [r/q, r] and [r, q r], whose
+ * mean surface brightnesses S1, S2 give the slope at r as ln(S2/S1) / ln q
+ * (exact for a power law, whatever q).
+ */
+export const SB_SLOPE_RATIO = 1.25;
+/** Apertures of c_SB = L(<40 kpc) / L(<400 kpc) [Mpc] (Santos et al. 2008, A&A 483, 35). */
+export const CSB_APERTURES_MPC: readonly number[] = [0.04, 0.4];
+
+/** Shape of a view's 0.5-2 keV surface brightness S_X (NaN where the view does not reach a radius). */
+export interface XrayShape {
+  /** Mean S_X in each annulus of {@linkcode SB_PROFILE_EDGES_R500} [erg/s/Mpc^2, intrinsic]. */
+  sbSoft: number[];
+  /** d ln S_X / d ln R at each of {@linkcode SB_SLOPE_RADII_R200}. */
+  sbSlope: number[];
+  /** Surface-brightness concentration c_SB = L(<40 kpc) / L(<400 kpc). */
+  cSB: number;
+}
+
+/** The projected radii [Mpc] at which {@linkcode xrayShape} reads the enclosed signal, in its order. */
+export function xrayShapeRadiiMpc(r500Mpc: number, r200Mpc: number): number[] {
+  const q = SB_SLOPE_RATIO;
+  return [
+    ...CSB_APERTURES_MPC,
+    ...SB_PROFILE_EDGES_R500.map((x) => x * r500Mpc),
+    ...SB_SLOPE_RADII_R200.flatMap((x) => [x * r200Mpc / q, x * r200Mpc, x * r200Mpc * q]),
+  ];
+}
+
+/**
+ * The X-ray shape from the signal enclosed within each of `radii`
+ * ({@linkcode xrayShapeRadiiMpc}, same order): from particles
+ * (`enclosedSums`) or from image pixels (`RadialSums`).
+ */
+export function xrayShape(enclosed: ArrayLike<number>, radii: readonly number[]): XrayShape {
+  const mean = (i: number, j: number) =>
+    (enclosed[j] - enclosed[i]) / (Math.PI * (radii[j] * radii[j] - radii[i] * radii[i]));
+  const nc = CSB_APERTURES_MPC.length;
+  const np = SB_PROFILE_EDGES_R500.length;
+  return {
+    sbSoft: Array.from({ length: np - 1 }, (_, k) => mean(nc + k, nc + k + 1)),
+    sbSlope: SB_SLOPE_RADII_R200.map((_, k) => {
+      const i = nc + np + 3 * k;
+      return Math.log(mean(i + 1, i + 2) / mean(i, i + 1)) / Math.log(SB_SLOPE_RATIO);
+    }),
+    cSB: enclosed[0] / enclosed[1],
+  };
+}
 
 /** What is measured on one image (one projection of one cluster). */
 export interface ImageMeasurement {
@@ -73,6 +129,8 @@ export interface ImageMeasurement {
   mBcgMsun: number;
   /** Catalogued galaxies (M* > 1e10 Msun) inside projected R200, the BCG excluded. */
   nGalaxies200: number;
+  /** Shape of the 0.5-2 keV surface brightness (on images: NaN beyond the field). */
+  xray: XrayShape;
 }
 
 /** Options of {@linkcode measureMockSample}. */
@@ -123,6 +181,8 @@ export function measureClusterViews(
   const r5 = halo.r500Mpc ** 2;
   const rc = (CORE_FRACTION_OF_R500 * halo.r500Mpc) ** 2;
   const r2 = halo.r200Mpc ** 2;
+  const shapeRadii = xrayShapeRadiiMpc(halo.r500Mpc, halo.r200Mpc);
+  const d2s = new Float64Array(p.gas.count);
   for (let v = 0; v < 4; v++) {
     const n = PROJECTION_AXES[v];
     const proj2 = (x: number, y: number, z: number) => {
@@ -132,7 +192,7 @@ export function measureClusterViews(
     const g = p.gas;
     let y = 0, lbc = 0, lbr = 0, lsc = 0, lsr = 0;
     for (let i = 0; i < g.count; i++) {
-      const d2 = proj2(g.x[i], g.y[i], g.z[i]);
+      const d2 = d2s[i] = proj2(g.x[i], g.y[i], g.z[i]);
       if (d2 >= r5) continue;
       y += obs.upsilonCm2[i];
       if (d2 < rc) {
@@ -178,6 +238,7 @@ export function measureClusterViews(
       mStar200Msun: ms2,
       mBcgMsun: bcg,
       nGalaxies200: nGal,
+      xray: xrayShape(enclosedSums(d2s, obs.lSoftErgPerS, shapeRadii), shapeRadii),
     });
   }
   return out;
@@ -281,6 +342,7 @@ export async function measureDatasetImages(
         mStar200Msun: 0,
         mBcgMsun: 0,
         nGalaxies200: 0,
+        xray: { sbSoft: [], sbSlope: [], cSB: NaN },
       });
     }
     const stacks: Partial<Record<Tracer, Float32Array>> = {};
@@ -305,6 +367,10 @@ export async function measureDatasetImages(
           m.lSoftCoreErgPerS = core * f;
           m.lSoftRingErgPerS = ring * f;
           m.lSoft500ErgPerS = total * f;
+          // Apertures past the inscribed circle of the field are not measured.
+          const radii = xrayShapeRadiiMpc(m.r500Mpc, m.r200Mpc);
+          const px = radii.map((r) => r / pixMpc[i]);
+          m.xray = xrayShape(px.map((r) => r <= npix / 2 ? ap.within(cum, r) * f : NaN), radii);
         }
       }
       if (keep.keepStacks?.includes(t)) stacks[t] = data;

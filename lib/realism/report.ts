@@ -25,7 +25,7 @@
 import { pearson } from "../interpret/core_ring.ts";
 import { table2Stats } from "../evaluate/table2.ts";
 import { fitLogPowerLaw } from "./integrated.ts";
-import type { ImageMeasurement } from "./measure.ts";
+import { type ImageMeasurement, SB_PROFILE_EDGES_R500, SB_SLOPE_RADII_R200 } from "./measure.ts";
 
 /** One line of the realism report. */
 export interface RealismCheck {
@@ -548,4 +548,112 @@ export function binnedScatterTable(
     lBolCore: binScatterDex(sample, LBOL_CORE, bin).scatterDex,
     n: binScatterDex(sample, Y, bin).n,
   }));
+}
+
+/** One annulus of the surface-brightness profile table. */
+export interface SbProfileRow {
+  /** Inner and outer radius [R500]. */
+  annulusR500: [number, number];
+  /** Median over the views with M500 >= 1e14 Msun of S_X / S_X(0.3-0.5 R500). */
+  medianShape: number;
+  /** Scatter of log S_X at fixed M200 in each 0.5-dex bin of `XrayShapeReport.bins` [dex]. */
+  scatterDex: number[];
+}
+
+/** The checks of the X-ray surface-brightness shape, and the profile table they come from. */
+export interface XrayShapeReport {
+  checks: RealismCheck[];
+  profile: SbProfileRow[];
+  bins: [number, number][];
+}
+
+function median(values: number[]): number {
+  const a = values.filter(Number.isFinite).sort((x, y) => x - y);
+  const n = a.length;
+  if (n === 0) return NaN;
+  return n % 2 ? a[(n - 1) / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
+}
+
+/** Index of the profile annulus 0.3-0.5 R500, the reference of the shape and of the scatter ratio. */
+const SB_REF = SB_PROFILE_EDGES_R500.indexOf(0.3);
+
+/**
+ * The shape of the 0.5-2 keV surface brightness S_X (`ImageMeasurement.xray`)
+ * beside published profiles (docs/mock-universe.md, "Shape of the X-ray
+ * emission"). The profile is compared in shape only: slopes, a concentration
+ * and the scatter at fixed M200 do not depend on the normalisation, so no
+ * self-similar scaling is applied; the table's median profile is normalised
+ * by each view's own S_X at 0.3-0.5 R500.
+ */
+export function xrayShapeReport(sample: ImageMeasurement[]): XrayShapeReport {
+  const checks: RealismCheck[] = [];
+  const sb = (k: number) => (m: ImageMeasurement) => m.xray.sbSoft[k];
+  const rms = (v: number[]) => {
+    if (v.length < 2) return NaN;
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+  };
+
+  // Local slopes at 0.4 R200 and R200 (Ettori & Balestra 2009: 11 X-ray luminous clusters at
+  // z > 0.3; mean slope and the rms of the sample; the target is mean +- rms).
+  const massive = sample.filter((m) => m.m500Msun >= 3e14);
+  for (
+    const [x, mean, sigma] of [[0.4, -3.6, 0.8], [1, -4.3, 0.9]] as [number, number, number][]
+  ) {
+    const k = SB_SLOPE_RADII_R200.indexOf(x);
+    const v = massive.map((m) => m.xray.sbSlope[k]).filter(Number.isFinite);
+    checks.push(check({
+      id: `sb_slope_${x}r200`,
+      quantity: `median d ln S_X / d ln R of the 0.5-2 keV surface brightness at ${x} R200, ` +
+        `M500 >= 3e14 Msun (rms over the views ${rms(v).toFixed(2)})`,
+      value: v.length >= 8 ? median(v) : NaN,
+      target: [mean - sigma, mean + sigma],
+      anchor: `${mean} (sample rms ${sigma})`,
+      source: "Ettori & Balestra 2009 (A&A 496, 343), abstract",
+      n: v.length,
+    }));
+  }
+
+  // Scatter in the core against the scatter at intermediate radii.
+  for (const bin of [[14, 14.5], [14.5, 15]] as [number, number][]) {
+    const core = binScatterDex(sample, sb(0), bin);
+    const mid = binScatterDex(sample, sb(SB_REF), bin);
+    checks.push(check({
+      id: `sb_scatter_core_to_mid_${bin[0]}_${bin[1]}`,
+      quantity: `scatter of S_X at fixed M200 in 0.05-0.1 R500 / in 0.3-0.5 R500, ` +
+        `10^${bin[0]}-10^${bin[1]} (${core.scatterDex.toFixed(3)} / ${
+          mid.scatterDex.toFixed(3)
+        } dex)`,
+      value: core.scatterDex / mid.scatterDex,
+      target: [2, Infinity],
+      anchor: "central densities differ greatly; much less scatter at ~0.3 R500 (no per-radius " +
+        "number in the abstracts)",
+      source: "Croston et al. 2008 (A&A 487, 431); Ghirardini et al. 2019 (A&A 621, A41)",
+      n: Math.min(core.n, mid.n),
+    }));
+  }
+
+  // Cool-core fraction by the surface-brightness concentration.
+  const cs = sample.filter((m) => m.m500Msun >= 2e14 && Number.isFinite(m.xray.cSB));
+  const frac = (lo: number) => cs.filter((m) => m.xray.cSB > lo).length / cs.length;
+  checks.push(check({
+    id: "csb_cool_core_fraction",
+    quantity: `fraction of views with c_SB = L(<40 kpc)/L(<400 kpc) > 0.075, M500 >= 2e14 Msun ` +
+      `(> 0.155: ${frac(0.155).toFixed(3)}; median c_SB ${
+        median(cs.map((m) => m.xray.cSB)).toFixed(3)
+      })`,
+    value: cs.length >= 8 ? frac(0.075) : NaN,
+    target: [0.25, 0.41],
+    anchor: "29 +- 4 % (Planck PSZ1); 36 +- 5 % (Planck ESZ); classes of Santos et al. 2008",
+    source: "Rossetti et al. 2017 (MNRAS 468, 1917); Andrade-Santos et al. 2017 (ApJ 843, 76)",
+    n: cs.length,
+  }));
+
+  const ref = sample.filter((m) => m.m500Msun >= 1e14);
+  const profile = SB_PROFILE_EDGES_R500.slice(1).map((outer, k): SbProfileRow => ({
+    annulusR500: [SB_PROFILE_EDGES_R500[k], outer],
+    medianShape: median(ref.map((m) => m.xray.sbSoft[k] / m.xray.sbSoft[SB_REF])),
+    scatterDex: BINS.map((bin) => binScatterDex(sample, sb(k), bin).scatterDex),
+  }));
+  return { checks, profile, bins: BINS };
 }

@@ -30,6 +30,7 @@ function synthetic(n: number, scatterDex: number, seed = 1): ImageMeasurement[] 
       mStar200Msun: 1,
       mBcgMsun: 1,
       nGalaxies200: 1,
+      xray: { sbSoft: [], sbSlope: [], cSB: NaN },
     });
   }
   return out;
