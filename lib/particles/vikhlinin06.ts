@@ -77,7 +77,7 @@ export interface DrawVikhlinin06Options {
  *   bimodal with a gap at 30-50 keV cm^2): with probability
  *   `coolCoreFraction` (default 0.3, the mass-selected cool-core fraction
  *   of Andrade-Santos et al. 2017, ApJ 843, 76 and Rossetti et al. 2017,
- *   MNRAS 468, 1917) a cool core: a cusp alpha ~ U(0.5, 1.0) and a second,
+ *   MNRAS 468, 1917) a cool core: a cusp alpha ~ U(0.8, 1.5) and a second,
  *   compact component n02/n0 = 10^U(1.0, 1.8), rc2 ~ U(0.02, 0.05) r500,
  *   beta2 = 1; otherwise a flat, high-entropy core, alpha ~ U(0, 0.2).
  *   Core radii rc = 0.15 r500 x 10^N(0, 0.12) in both classes: AGN heating
