@@ -149,21 +149,31 @@ export function query(s: State, pd: Ptr, what: number): Ptr {
   return md;
 }
 
+/** The "any"-layout descriptors of a convolution's source, weights and output (or their gradients). */
+function convMds(s: State, g: ConvGeometry): { src: Md; weights: Md; dst: Md } {
+  return {
+    src: anyMd(s.lib, [g.n, g.c, g.h, g.w]),
+    weights: anyMd(s.lib, [g.co, g.c, g.kh, g.kw]),
+    dst: anyMd(s.lib, [g.n, g.co, g.ho, g.wo]),
+  };
+}
+
 /** The forward primitive descriptor of `g` (also the hint for the backward ones). */
 export function forwardDesc(s: State, g: ConvGeometry, bias: boolean, relu: boolean): Ptr {
   const lib = s.lib;
   const op = new Uint8Array(OP_DESC_BYTES);
   const { l, r } = padding(g);
   const biasMd = bias ? stridedMd(lib, [g.co], [1]) : undefined;
+  const mds = convMds(s, g);
   check(
     lib.dnnl_convolution_forward_desc_init(
       op,
       DNNL_FORWARD_TRAINING,
       DNNL_CONVOLUTION_DIRECT,
-      anyMd(lib, [g.n, g.c, g.h, g.w]),
-      anyMd(lib, [g.co, g.c, g.kh, g.kw]),
+      mds.src,
+      mds.weights,
       biasMd === undefined ? null : Deno.UnsafePointer.of(biasMd),
-      anyMd(lib, [g.n, g.co, g.ho, g.wo]),
+      mds.dst,
       strides2(),
       l,
       r,
@@ -211,13 +221,14 @@ export function buildBackpropInput(s: State, g: ConvGeometry): Plan {
   const hint = forwardDesc(s, g, false, false);
   const op = new Uint8Array(OP_DESC_BYTES);
   const { l, r } = padding(g);
+  const mds = convMds(s, g);
   check(
     lib.dnnl_convolution_backward_data_desc_init(
       op,
       DNNL_CONVOLUTION_DIRECT,
-      anyMd(lib, [g.n, g.c, g.h, g.w]),
-      anyMd(lib, [g.co, g.c, g.kh, g.kw]),
-      anyMd(lib, [g.n, g.co, g.ho, g.wo]),
+      mds.src,
+      mds.weights,
+      mds.dst,
       strides2(),
       l,
       r,
@@ -247,14 +258,15 @@ export function buildBackpropFilter(s: State, g: ConvGeometry, withBias = false)
   // With diff_bias, the bias gradient (dy summed over batch, rows and columns)
   // comes out of the same primitive, without a pass of its own over dy.
   const biasMd = withBias ? stridedMd(lib, [g.co], [1]) : null;
+  const mds = convMds(s, g);
   check(
     lib.dnnl_convolution_backward_weights_desc_init(
       op,
       DNNL_CONVOLUTION_DIRECT,
-      anyMd(lib, [g.n, g.c, g.h, g.w]),
-      anyMd(lib, [g.co, g.c, g.kh, g.kw]),
+      mds.src,
+      mds.weights,
       biasMd === null ? null : Deno.UnsafePointer.of(biasMd),
-      anyMd(lib, [g.n, g.co, g.ho, g.wo]),
+      mds.dst,
       strides2(),
       l,
       r,
