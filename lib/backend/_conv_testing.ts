@@ -151,8 +151,7 @@ export async function checkBackpropCases(): Promise<void> {
  * transpose combination, the paper's dense layer and its two gradients.
  */
 export async function checkMatMulCases(): Promise<void> {
-  let seed = 500;
-  const cases: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
+  await compareMatMulCases(500, [
     { a: [7, 600], b: [600, 37], tA: false, tB: false }, // k over several blocks
     { a: [600, 7], b: [600, 21], tA: true, tB: false },
     { a: [5, 301], b: [19, 301], tA: false, tB: true },
@@ -161,9 +160,21 @@ export async function checkMatMulCases(): Promise<void> {
     { a: [50, 14400], b: [14400, 200], tA: false, tB: false }, // the paper's dense layer
     { a: [50, 14400], b: [50, 200], tA: true, tB: false }, // its weight gradient
     { a: [50, 200], b: [14400, 200], tA: false, tB: true }, // its input gradient
-  ];
-  for (const c of cases) {
-    const inputs = randomInputs(seed++, { a: c.a, b: c.b });
+  ]);
+}
+
+/** One BatchMatMul case: the shapes of a and b and whether each is transposed. */
+export interface MatMulCase {
+  a: number[];
+  b: number[];
+  tA: boolean;
+  tB: boolean;
+}
+
+/** BatchMatMul on wasm against cpu for each case, with random inputs from seeds `seed`, `seed + 1`, ... */
+export async function compareMatMulCases(seed: number, cases: MatMulCase[]): Promise<void> {
+  for (const [i, c] of cases.entries()) {
+    const inputs = randomInputs(seed + i, { a: c.a, b: c.b });
     await compareKernel(
       "BatchMatMul",
       inputs,

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { registerCpuGradientKernels, setupBackend } from "./mod.ts";
-import { assertClose, compareKernel, randomInputs, runOn } from "./_conv_testing.ts";
+import {
+  assertClose,
+  compareKernel,
+  compareMatMulCases,
+  randomInputs,
+  runOn,
+} from "./_conv_testing.ts";
 import { smallNetworkGradients } from "./_small_network_test_util.ts";
 
 // Every kernel result on "wasm" is compared with tfjs' reference "cpu" backend
@@ -120,8 +126,7 @@ Deno.test("wasm Conv2DBackpropInput matches the cpu backend (fast path at stride
 });
 
 Deno.test("wasm BatchMatMul matches the cpu backend with every transpose combination", async () => {
-  let seed = 200;
-  const cases: { a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
+  await compareMatMulCases(200, [
     { a: [7, 5], b: [7, 3], tA: true, tB: false }, // dense dW = x^T dy
     { a: [4, 3], b: [6, 3], tA: false, tB: true }, // dense dx = dy W^T
     { a: [300, 4], b: [6, 4], tA: false, tB: true }, // takes the C^T route
@@ -130,16 +135,7 @@ Deno.test("wasm BatchMatMul matches the cpu backend with every transpose combina
     { a: [2, 5, 4], b: [2, 3, 4], tA: false, tB: true }, // batch 2: native kernel
     { a: [4, 5], b: [5, 3], tA: false, tB: false },
     { a: [2, 50], b: [50, 300], tA: false, tB: false }, // fresh wide weights: C^T route
-  ];
-  for (const c of cases) {
-    const inputs = randomInputs(seed++, { a: c.a, b: c.b });
-    await compareKernel(
-      "BatchMatMul",
-      inputs,
-      { transposeA: c.tA, transposeB: c.tB },
-      `matMul ${JSON.stringify(c)}`,
-    );
-  }
+  ]);
 });
 
 Deno.test("wasm BatchMatMul gives the same product when the same weights come again", async () => {
