@@ -85,7 +85,8 @@ async function cancelPlan(out: string): Promise<void> {
   }
 }
 
-const reproduceArgs = (out: string, ...more: string[]) => [
+/** `reproduce` on the smoke profile up to Table 2, into `out`; `more` adds or overrides flags. */
+const smokeArgs = (out: string, ...more: string[]) => [
   "run",
   "-A",
   "tasks/reproduce.ts",
@@ -93,14 +94,32 @@ const reproduceArgs = (out: string, ...more: string[]) => [
   "smoke",
   "--out",
   out,
-  "--shards",
-  "2",
-  "--epochs",
-  "2",
   "--only",
   "evaluate",
   ...more,
 ];
+
+/** The plan of the first test: two simulate shards, two epochs. */
+const reproduceArgs = (out: string, ...more: string[]) =>
+  smokeArgs(out, "--shards", "2", "--epochs", "2", ...more);
+
+/**
+ * Run `fn` with a fresh temporary folder; afterwards cancel whatever jobs the plan in
+ * `join(tmp, planDir)` has left (a failed assertion must not leave jobs) and remove the folder.
+ */
+async function withTempPlan(
+  prefix: string,
+  planDir: string,
+  fn: (tmp: string) => Promise<void>,
+): Promise<void> {
+  const tmp = await Deno.makeTempDir({ prefix });
+  try {
+    await fn(tmp);
+  } finally {
+    await cancelPlan(join(tmp, planDir));
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
 
 Deno.test({
   name:
@@ -108,9 +127,8 @@ Deno.test({
   ignore: skip !== null,
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: async () => {
-    const tmp = await Deno.makeTempDir({ prefix: "slurm_test_" });
-    try {
+  fn: () =>
+    withTempPlan("slurm_test_", "slurm", async (tmp) => {
       const A = join(tmp, "slurm");
       const B = join(tmp, "local");
       const sub = await run(DENO, reproduceArgs(A, "--executor", "slurm", "--requeue"));
@@ -189,11 +207,7 @@ Deno.test({
       const again = await run(DENO, reproduceArgs(A, "--executor", "slurm"));
       assert.equal(again.code, 0, again.err);
       assert.match(again.out, /up to date: nothing to submit/);
-    } finally {
-      await cancelPlan(join(tmp, "slurm"));
-      await Deno.remove(tmp, { recursive: true }).catch(() => {});
-    }
-  },
+    }),
 });
 
 Deno.test({
@@ -201,29 +215,14 @@ Deno.test({
   ignore: skip !== null,
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: async () => {
-    const tmp = await Deno.makeTempDir({ prefix: "slurm_fail_test_" });
-    try {
+  fn: () =>
+    withTempPlan("slurm_fail_test_", "fail", async (tmp) => {
       // Two clusters: simulate works, but every training fails (an empty validation split).
       const out = join(tmp, "fail");
-      const sub = await run(DENO, [
-        "run",
-        "-A",
-        "tasks/reproduce.ts",
-        "--profile",
-        "smoke",
-        "--out",
-        out,
-        "--clusters",
-        "2",
-        "--only",
-        "evaluate",
-        "--executor",
-        "slurm",
-        "--wait",
-        "--wait-timeout",
-        "300",
-      ]);
+      const sub = await run(
+        DENO,
+        smokeArgs(out, "--clusters", "2", "--executor", "slurm", "--wait", "--wait-timeout", "300"),
+      );
       assert.equal(sub.code, 1, sub.out + sub.err);
       const lastLine = sub.err.trim().split("\n").at(-1)!;
       assert.match(
@@ -233,9 +232,5 @@ Deno.test({
       const logPath = /see (\S+)/.exec(lastLine)![1];
       assert.match(await Deno.readTextFile(logPath), /split is empty/);
       assert.match(sub.out, /evaluate\s+not-run/);
-    } finally {
-      await cancelPlan(join(tmp, "fail"));
-      await Deno.remove(tmp, { recursive: true }).catch(() => {});
-    }
-  },
+    }),
 });
