@@ -12,4 +12,5 @@
  * @module
  */
 export * from "./table2.ts";
+export * from "./predictions.ts";
 export * from "./run_sets.ts";

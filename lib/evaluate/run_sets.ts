@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { type Predictions, type Table2Row, table2Stats } from "./table2.ts";
+import type { Predictions } from "./predictions.ts";
+import { type Table2Row, table2Stats } from "./table2.ts";
 import { CENTRAL_LOG10_MAX, CENTRAL_LOG10_MIN } from "./table2.ts";
 
 /** The ensemble of one fold's members: per test image, the mean and spread of log10 M_pred. */

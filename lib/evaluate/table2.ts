@@ -19,7 +19,7 @@
  * @module
  */
 import { join } from "node:path";
-import { readCsv } from "../io/mod.ts";
+import { readPredictions } from "./predictions.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
 
 /** Lower edge of the paper's central mass range, log10(M200/Msun) (§3, Table 2). */
@@ -276,35 +276,6 @@ export function formatTable2BinsMarkdown(
     lines.push(`| ${lo.toFixed(2)}-${(lo + BIAS_BIN_DEX).toFixed(2)} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
-}
-
-/** Test-set predictions of one network, as read from `predictions.csv`. */
-export interface Predictions {
-  image: number[];
-  cluster: number[];
-  mTrueMsun: number[];
-  mPredMsun: number[];
-}
-
-/** Read a run's `predictions.csv` (header `image,cluster,m_true_msun,m_pred_msun`). */
-export async function readPredictions(path: string): Promise<Predictions> {
-  const rows = await readCsv(path);
-  const need = ["image", "cluster", "m_true_msun", "m_pred_msun"];
-  const out: Predictions = { image: [], cluster: [], mTrueMsun: [], mPredMsun: [] };
-  rows.forEach((r, i) => {
-    for (const c of need) {
-      // parseCsv keeps non-finite numbers as text; a diverged network writes "Infinity".
-      if (r[c] === "Infinity" || r[c] === "-Infinity" || r[c] === "NaN") r[c] = Number(r[c]);
-      if (typeof r[c] !== "number") {
-        throw new TypeError(`Cannot read ${path}: row ${i + 2} has no numeric ${c}`);
-      }
-    }
-    out.image.push(r.image as number);
-    out.cluster.push(r.cluster as number);
-    out.mTrueMsun.push(r.m_true_msun as number);
-    out.mPredMsun.push(r.m_pred_msun as number);
-  });
-  return out;
 }
 
 /** Table 2 and Fig. 6 statistics of every network found in a runs directory. */

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { readCsv } from "../io/mod.ts";
 import { DATASET_FILES, readCatalog, readManifest } from "../dataset/format.ts";
-import { readPredictions } from "../evaluate/table2.ts";
+import { readPredictions } from "../evaluate/predictions.ts";
 import { buildHaloCatalogue } from "../halo/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { type NetworkKind, NETWORKS, type Tracer, TRACERS } from "../types/mod.ts";

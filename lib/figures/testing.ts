@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { formatCsv, type Row } from "../io/mod.ts";
+import { writePredictions } from "../evaluate/predictions.ts";
 import { Rng } from "../random/mod.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
 
@@ -73,20 +74,16 @@ export async function writeSyntheticRuns(
       join(dir, "history.csv"),
       formatCsv(history, ["epoch", "loss", "val_loss", "lr", "seconds", "images_per_s"]),
     );
-    const preds: Row[] = test.map((t) => {
-      const lt = Math.log10(t.m200Msun);
-      const pull = 0.12 * (meanLog - lt); // towards-the-mean bias (paper §3)
-      return {
-        image: t.image,
-        cluster: t.cluster,
-        m_true_msun: t.m200Msun,
-        m_pred_msun: 10 ** (lt + pull + r.normal(0, scatter)),
-      };
+    await writePredictions(join(dir, "predictions.csv"), {
+      image: test.map((t) => t.image),
+      cluster: test.map((t) => t.cluster),
+      mTrueMsun: test.map((t) => t.m200Msun),
+      mPredMsun: test.map((t) => {
+        const lt = Math.log10(t.m200Msun);
+        const pull = 0.12 * (meanLog - lt); // towards-the-mean bias (paper §3)
+        return 10 ** (lt + pull + r.normal(0, scatter));
+      }),
     });
-    await Deno.writeTextFile(
-      join(dir, "predictions.csv"),
-      formatCsv(preds, ["image", "cluster", "m_true_msun", "m_pred_msun"]),
-    );
     dirs.push(dir);
   }
   return dirs;

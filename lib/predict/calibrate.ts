@@ -19,7 +19,8 @@ import {
   loadDataset,
   type SplitData,
 } from "../dataset/mod.ts";
-import { formatCsv, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
+import { writeJsonAtomic } from "../io/mod.ts";
+import { writePredictions } from "../evaluate/predictions.ts";
 import { loadTrainedModel, type TrainedModel } from "../train/mod.ts";
 import { type NetworkKind, type Tracer, TRACERS } from "../types/mod.ts";
 import { TRACER_BUNIT } from "../fits/mod.ts";
@@ -172,18 +173,12 @@ export async function calibrateRun(
       data: describeData(dataDir, ds.channels.filter((t) => TRACERS.includes(t)), ds.manifest),
       createdAt: new Date().toISOString(),
     };
-    await writeFileAtomic(
-      join(runDir, "predictions_val.csv"),
-      formatCsv(
-        Array.from({ length: val.n }, (_, k) => ({
-          image: val.image[k],
-          cluster: val.cluster[k],
-          m_true_msun: val.m200Msun[k],
-          m_pred_msun: mPred[k],
-        })),
-        ["image", "cluster", "m_true_msun", "m_pred_msun"],
-      ),
-    );
+    await writePredictions(join(runDir, "predictions_val.csv"), {
+      image: val.image,
+      cluster: val.cluster,
+      mTrueMsun: val.m200Msun,
+      mPredMsun: mPred,
+    });
     await writeJsonAtomic(join(runDir, CALIBRATION_FILE), cal);
     return cal;
   } finally {

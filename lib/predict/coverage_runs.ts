@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { readPredictions } from "../evaluate/table2.ts";
+import { readPredictions } from "../evaluate/predictions.ts";
 import { type NetworkKind, NETWORKS } from "../types/mod.ts";
 import { ensureCalibration } from "./calibrate.ts";
 import { type CoverageReport, coverageStats } from "./coverage.ts";

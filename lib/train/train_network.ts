@@ -86,6 +86,7 @@ import {
   localRunner,
   ParallelEngine,
 } from "./_engine.ts";
+import { writePredictions } from "../evaluate/predictions.ts";
 import { MSLE_PER_SQUARED_LOG10, type SplitArrays } from "./_runner.ts";
 import { KerasRmsprop } from "./rmsprop.ts";
 import {
@@ -518,18 +519,12 @@ export async function trainNetwork(
     const testOut = await engine.predict(bestParams, "test");
     const test = dataset.splits.test;
     const mPred = outputToMassMsun(testOut);
-    await writeFileAtomic(
-      join(outDir, "predictions.csv"),
-      formatCsv(
-        Array.from({ length: test.n }, (_, k) => ({
-          image: test.image[k],
-          cluster: test.cluster[k],
-          m_true_msun: test.m200Msun[k],
-          m_pred_msun: mPred[k],
-        })),
-        ["image", "cluster", "m_true_msun", "m_pred_msun"],
-      ),
-    );
+    await writePredictions(join(outDir, "predictions.csv"), {
+      image: test.image,
+      cluster: test.cluster,
+      mTrueMsun: test.m200Msun,
+      mPredMsun: mPred,
+    });
     if (bestEpoch > 0 && history.length > 0) {
       await saveModel(mainRunner.model, {
         dir: outDir,
