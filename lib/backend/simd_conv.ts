@@ -132,6 +132,11 @@ function empty(g: ConvGeometry): boolean {
   return g.n * g.h * g.w * g.c * g.ho * g.wo * g.co * g.kh * g.kw === 0;
 }
 
+/** Set the `size` floats of `out` to zero (a convolution with no terms to sum). */
+function fillZero(b: WasmBackend, out: TensorInfo, size: number): void {
+  new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), size).fill(0);
+}
+
 /** A forward convolution's inputs (the SIMD and oneDNN routes take the same). */
 export interface ConvForwardArgs {
   x: TensorInfo;
@@ -150,7 +155,7 @@ export function simdConvForward(backend: tf.KernelBackend, args: ConvForwardArgs
   if (g.n * g.ho * g.wo * g.co === 0) return out;
   if (empty(g)) {
     // No terms to sum: bias (or zero), through ReLU.
-    new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), g.n * g.ho * g.wo * g.co).fill(0);
+    fillZero(b, out, g.n * g.ho * g.wo * g.co);
     if (args.bias === undefined) return out;
   }
   const ex = exportsFor(b);
@@ -177,7 +182,7 @@ export function simdConvBackpropInput(
   const out = b.makeOutput([g.n, g.h, g.w, g.c], "float32");
   if (g.n * g.h * g.w * g.c === 0) return out;
   if (empty(g)) {
-    new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), g.n * g.h * g.w * g.c).fill(0);
+    fillZero(b, out, g.n * g.h * g.w * g.c);
     return out;
   }
   const ex = exportsFor(b);
@@ -207,7 +212,7 @@ export function simdConvBackpropFilter(
   const size = g.kh * g.kw * g.c * g.co;
   if (size === 0) return out;
   if (empty(g)) {
-    new Float32Array(b.wasm.asm.memory.buffer, ptr(b, out), size).fill(0);
+    fillZero(b, out, size);
     return out;
   }
   exportsFor(b).conv2d_backprop_filter(ptr(b, args.x), ptr(b, args.dy), ptr(b, out), ...dims(g));

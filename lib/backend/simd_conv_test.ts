@@ -176,3 +176,32 @@ Deno.test("readFloat32Into copies a tensor's values into an array at an offset (
   }
   await tf.setBackend("wasm");
 });
+
+Deno.test("SIMD convolutions with no input channels give zeros, or ReLU(bias) when fused", async () => {
+  // Nothing to sum: the kernels must fill their output rather than leave the memory they were given.
+  const x = { data: new Float32Array(0), shape: [1, 4, 4, 0] };
+  const filter = { data: new Float32Array(0), shape: [3, 3, 0, 2] };
+  const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dilations: [1, 1] };
+  const plain = await runOn("wasm", "Conv2D", { x, filter }, attrs);
+  assert.deepEqual(plain.shape, [1, 4, 4, 2]);
+  assert.ok(plain.data.every((v) => v === 0));
+  const bias = { data: Float32Array.from([0.5, -0.5]), shape: [2] };
+  const fused = await runOn("wasm", "FusedConv2D", { x, filter, bias }, {
+    ...attrs,
+    dimRoundingMode: undefined,
+    activation: "relu",
+    leakyreluAlpha: 0,
+  } as unknown as tf.NamedAttrMap);
+  assert.deepEqual(Array.from(fused.data.slice(0, 4)), [0.5, 0, 0.5, 0]);
+  const dy = { data: new Float32Array(32).fill(1), shape: [1, 4, 4, 2] };
+  const dx = await runOn("wasm", "Conv2DBackpropInput", { dy, filter }, {
+    ...attrs,
+    inputShape: [1, 4, 4, 0],
+  });
+  assert.equal(dx.data.length, 0);
+  const dw = await runOn("wasm", "Conv2DBackpropFilter", { x, dy }, {
+    ...attrs,
+    filterShape: [3, 3, 0, 2],
+  });
+  assert.equal(dw.data.length, 0);
+});
