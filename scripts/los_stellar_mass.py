@@ -10,11 +10,12 @@ and, per mass bin, the ratio to the cluster's own stellar mass in the same field
     /usr/bin/python3 scripts/los_stellar_mass.py --los out/q18/data --no-los out/nolos/data
 
 Needs numpy only. Star images are surface densities [Msun / Mpc^2], so a pixel's mass
-is its value times the pixel's physical area (R200 [Mpc] / R200 [arcmin] per arcmin,
-10-arcsec pixels).
+is its value times the pixel's physical area: (R200 [Mpc] / R200 [arcmin]) x the pixel's
+side in arcmin, from the manifest's `pixelArcsec`.
 """
 import argparse
 import csv
+import json
 import os
 import sys
 
@@ -30,10 +31,16 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=7, help="use every N-th image (default 7)")
     a = ap.parse_args()
     for d in (a.los, a.no_los):
-        for f in ("catalog.csv", "images_star.npy"):
+        for f in ("manifest.json", "catalog.csv", "images_star.npy"):
             if not os.path.exists(os.path.join(d, f)):
                 print(f"los_stellar_mass: {os.path.join(d, f)} is missing; give two dataset folders", file=sys.stderr)
                 return 2
+    man = json.load(open(os.path.join(a.los, "manifest.json")))
+    man_b = json.load(open(os.path.join(a.no_los, "manifest.json")))
+    if not man.get("los") or man_b.get("los"):
+        print("los_stellar_mass: --los needs a dataset made with line-of-sight structure and --no-los one made "
+              "without it (manifest.json \"los\")", file=sys.stderr)
+        return 2
     cat = list(csv.DictReader(open(os.path.join(a.los, "catalog.csv"))))
     cat_b = list(csv.DictReader(open(os.path.join(a.no_los, "catalog.csv"))))
     if [r["m200_msun"] for r in cat] != [r["m200_msun"] for r in cat_b]:
@@ -41,7 +48,8 @@ def main() -> int:
         return 2
     img_a = np.load(os.path.join(a.los, "images_star.npy"), mmap_mode="r")
     img_b = np.load(os.path.join(a.no_los, "images_star.npy"), mmap_mode="r")
-    mpc_per_pix = np.array([float(r["r200_mpc"]) / float(r["r200_arcmin"]) / 6 for r in cat])
+    pix_arcmin = man["pixelArcsec"] / 60
+    mpc_per_pix = np.array([float(r["r200_mpc"]) / float(r["r200_arcmin"]) * pix_arcmin for r in cat])
     m200 = np.array([float(r["m200_msun"]) for r in cat])
     idx = np.arange(0, len(cat), a.every)
     added, own = [], []
@@ -51,7 +59,7 @@ def main() -> int:
         added.append((A - B).sum() * mpc_per_pix[i] ** 2)
         own.append(B.sum() * mpc_per_pix[i] ** 2)
     added, own = np.array(added), np.array(own)
-    area = (A.shape[-1] * mpc_per_pix[idx]) ** 2
+    area = (man["npix"] * mpc_per_pix[idx]) ** 2
     print(f"{len(idx)} images; line-of-sight stellar mass per field: mean {added.mean():.3g} Msun, "
           f"median {np.median(added):.3g}, 90th percentile {np.percentile(added, 90):.3g}")
     print(f"per Mpc^2 of field at the cluster: mean {(added / area).mean():.3g} Msun")
