@@ -20,23 +20,16 @@ export interface Predictions {
 /** The file's columns, in order. */
 export const PREDICTION_COLUMNS = ["image", "cluster", "m_true_msun", "m_pred_msun"] as const;
 
-/** Anything indexable by image position: arrays and typed arrays. */
-type Column = ArrayLike<number>;
+/** Predictions to write: the same four columns, as arrays or typed arrays. */
+export type PredictionColumns = { [K in keyof Predictions]: ArrayLike<number> };
 
 /** The CSV text of predictions: a header and one row per image. */
-export function formatPredictions(
-  p: { image: Column; cluster: Column; mTrueMsun: Column; mPredMsun: Column },
-): string {
+export function formatPredictions(p: PredictionColumns): string {
   const n = p.image.length;
-  for (
-    const [name, col] of [["cluster", p.cluster], ["mTrueMsun", p.mTrueMsun], [
-      "mPredMsun",
-      p.mPredMsun,
-    ]] as const
-  ) {
-    if (col.length !== n) {
+  for (const name of ["cluster", "mTrueMsun", "mPredMsun"] as const) {
+    if (p[name].length !== n) {
       throw new RangeError(
-        `Cannot write predictions: ${name} has ${col.length} rows, image has ${n}`,
+        `Cannot write predictions: ${name} has ${p[name].length} rows, image has ${n}`,
       );
     }
   }
@@ -54,7 +47,7 @@ export function formatPredictions(
 /** Write predictions to `path` atomically (a killed run leaves the old file or the new one). */
 export async function writePredictions(
   path: string,
-  p: { image: Column; cluster: Column; mTrueMsun: Column; mPredMsun: Column },
+  p: PredictionColumns,
 ): Promise<void> {
   await writeFileAtomic(path, formatPredictions(p));
 }

@@ -62,6 +62,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join, resolve } from "node:path";
 import { channelsOf, type LoadedDataset } from "../dataset/load_dataset.ts";
+import { writePredictions } from "../evaluate/predictions.ts";
 import {
   ensureWritableDir,
   formatCsv,
@@ -86,7 +87,6 @@ import {
   localRunner,
   ParallelEngine,
 } from "./_engine.ts";
-import { writePredictions } from "../evaluate/predictions.ts";
 import { MSLE_PER_SQUARED_LOG10, type SplitArrays } from "./_runner.ts";
 import { KerasRmsprop } from "./rmsprop.ts";
 import {
