@@ -69,10 +69,17 @@ export interface DrawVikhlinin06Options {
  * and in BAHAMAS:
  *
  * - outskirts (all clusters): beta ~ U(0.62, 0.68), rs ~ U(0.9, 1.1) r500,
- *   eps ~ U(2.8, 3.2), gamma = 3: the middle of the fits of Vikhlinin et al.
- *   (2006, Table 2), whose profiles agree to ~15 per cent beyond 0.3 r500
+ *   eps ~ U(2.0, 2.6), gamma = 3, within the fits of Vikhlinin et al.
+ *   (2006, eps < 5), whose profiles agree to ~15 per cent beyond 0.3 r500
  *   once scaled by r500 (their Fig. 12); Croston et al. (2008) and
  *   Eckert et al. (2012) find the same self-similarity of the outer density.
+ *   eps sets the density slope at R200: -2.8 for the mean parameters, between
+ *   the published -2.6 (Ettori & Balestra 2009, A&A 496, 343, from the
+ *   surface-brightness slope -4.3 +- 0.9 at R200) and -3.0 (Morandi et al.
+ *   2015, MNRAS 450, 2261, beta ~ 1 at R200). The earlier eps ~ U(2.8, 3.2)
+ *   gave -3.06 and a surface-brightness slope of -5.35 at R200, steeper than
+ *   Ettori & Balestra's range (docs/mock-universe.md, "Shape of the X-ray
+ *   emission").
  * - cores, bimodal (Cavagnolo et al. 2009, ApJS 182, 12: central entropy K0
  *   bimodal with a gap at 30-50 keV cm^2): with probability
  *   `coolCoreFraction` (default 0.3, the mass-selected cool-core fraction
@@ -104,7 +111,7 @@ export function drawVikhlinin06Params(
     rcMpc: rc * r500Mpc * groupCoreFactor(options.m500Msun),
     beta: rng.uniform(0.62, 0.68),
     rsMpc: rng.uniform(0.9, 1.1) * r500Mpc,
-    eps: rng.uniform(2.8, 3.2),
+    eps: rng.uniform(2.0, 2.6),
     gamma: 3,
     alpha: coolCore ? rng.uniform(0.8, 1.5) : rng.uniform(0, 0.2),
     n02OverN0: coolCore ? Math.pow(10, rng.uniform(1.0, 1.8)) : 0,
