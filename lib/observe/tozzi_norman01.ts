@@ -27,8 +27,10 @@
  * and helium that make the continuum at kT >~ 0.5 keV. The Gaunt factor
  * matters: it grows towards low u, so at 10 keV the band holds 1.6 times the
  * share that a constant Gaunt factor gives (at 2 keV 1.0 times), and the
- * 0.5-2 keV emissivity of hot gas then falls only slowly with T, as in APEC
- * spectra, instead of as T^-0.5. The C1 line term sits entirely in the band
+ * 0.5-2 keV emissivity of hot gas then falls only slowly with T instead of
+ * as T^-0.5. (The Born form is the high-temperature limit of the Gaunt
+ * factors of Karzas & Latter 1961, ApJS 6, 167, which spectral codes such as
+ * XSPEC's bremsstrahlung model tabulate.) The C1 line term sits entirely in the band
  * (Fe-L and O/Ne/Mg lines lie at 0.5-2 keV for kT < ~2 keV and the term is
  * negligible above), and the C3 term is in the band for kT <= 2 keV and is
  * scaled by f_band(T)/f_band(2 keV) above (where it is continuum-like), which
