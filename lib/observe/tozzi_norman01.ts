@@ -101,24 +101,23 @@ export function softBandFractionExact(kTKeV: number): number {
 /** The tabulated range of {@linkcode softBandFraction}: log10 kT [keV] from -2 to 2. */
 const TABLE_LOG_KT: readonly [number, number] = [-2, 2];
 const TABLE_STEP = 1e-3;
+/** Intervals of the table (its length is one more). */
+const TABLE_N = Math.round((TABLE_LOG_KT[1] - TABLE_LOG_KT[0]) / TABLE_STEP);
 let table: Float64Array | null = null;
 
 /**
  * {@linkcode softBandFractionExact}, linearly interpolated in log10 kT on a
  * 0.001-dex table over 0.01-100 keV (relative error < 1e-6; computed on first
- * use) and computed directly outside it. The cooling function calls this
- * once per gas particle.
+ * use) and computed directly outside it, where a kT <= 0 (or NaN) gets the
+ * exact function's RangeError. The cooling function calls this once per gas
+ * particle.
  */
 export function softBandFraction(kTKeV: number): number {
-  if (!(kTKeV > 0)) {
-    throw new RangeError(`Cannot evaluate the band fraction: kT must be > 0 keV, got ${kTKeV}`);
-  }
   const x = (Math.log10(kTKeV) - TABLE_LOG_KT[0]) / TABLE_STEP;
-  const n = Math.round((TABLE_LOG_KT[1] - TABLE_LOG_KT[0]) / TABLE_STEP);
-  if (!(x >= 0 && x < n)) return softBandFractionExact(kTKeV);
+  if (!(x >= 0 && x < TABLE_N)) return softBandFractionExact(kTKeV);
   if (table === null) {
-    table = new Float64Array(n + 1);
-    for (let i = 0; i <= n; i++) {
+    table = new Float64Array(TABLE_N + 1);
+    for (let i = 0; i <= TABLE_N; i++) {
       table[i] = softBandFractionExact(10 ** (TABLE_LOG_KT[0] + i * TABLE_STEP));
     }
   }
